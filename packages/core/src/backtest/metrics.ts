@@ -1,0 +1,155 @@
+/**
+ * Performance metrics of a backtest, from its equity curve and its closed trades. Definitions (all returns are
+ * fractions, 0.1 = 10%; risk-free rate 0):
+ * - totalReturn: final equity / initial equity − 1.
+ * - cagr: (final / initial)^(1 / years) − 1, years = time covered (first to last candle, plus one candle) / 365.25 d.
+ * - sharpe: mean / sample standard deviation of per-candle returns × √(candles per year).
+ * - sortino: mean per-candle return / downside deviation × √(candles per year), downside deviation =
+ *   √(mean(min(r, 0)²)) over all candles (the target-downside deviation with target 0).
+ * - maxDrawdown: the largest fall from a running equity peak, as a positive fraction of that peak.
+ * - calmar: cagr / maxDrawdown.
+ * - winRate: closed trades with pnl > 0 / closed trades.
+ * - profitFactor: gross profit / gross loss of closed trades (null when there is no losing trade).
+ * - exposure: fraction of candles that ended with an open position.
+ * - var95: historical one-candle Value at Risk at 95%: the loss (positive fraction) that 5% of candles exceeded.
+ * Undefined values (no trades, a flat curve) are null, never NaN or Infinity, so JSON stays honest.
+ */
+
+export interface ClosedTrade {
+  symbol: string;
+  entryTime: number;
+  entryPrice: number;
+  exitTime: number;
+  exitPrice: number;
+  qty: number;
+  fees: number;
+  pnl: number;
+}
+
+export interface Metrics {
+  startEquity: number;
+  endEquity: number;
+  totalReturn: number;
+  cagr: number | null;
+  sharpe: number | null;
+  sortino: number | null;
+  maxDrawdown: number;
+  calmar: number | null;
+  winRate: number | null;
+  profitFactor: number | null;
+  exposure: number;
+  var95: number | null;
+  trades: number;
+  candles: number;
+}
+
+export interface EquityCurve {
+  readonly time: Float64Array;
+  readonly equity: Float64Array;
+}
+
+const YEAR_MS = 365.25 * 24 * 3_600_000;
+const VAR_95_TAIL = 0.05;
+
+export function computeMetrics(
+  curve: EquityCurve,
+  trades: readonly ClosedTrade[],
+  candlesInMarket: number,
+  candleMs: number,
+): Metrics {
+  const { equity, time } = curve;
+  const n = equity.length;
+  const startEquity = n > 0 ? (equity[0] as number) : 0;
+  const endEquity = n > 0 ? (equity[n - 1] as number) : 0;
+  const returns = periodReturns(equity);
+  const periodsPerYear = YEAR_MS / candleMs;
+  const years = n > 0 ? ((time[n - 1] as number) - (time[0] as number) + candleMs) / YEAR_MS : 0;
+  const growth = startEquity > 0 ? endEquity / startEquity : Number.NaN;
+  const cagr = years > 0 && growth > 0 ? growth ** (1 / years) - 1 : null;
+  const maxDrawdown = maxDrawdownOf(equity);
+  return {
+    startEquity,
+    endEquity,
+    totalReturn: startEquity > 0 ? growth - 1 : 0,
+    cagr,
+    sharpe: sharpeRatio(returns, periodsPerYear),
+    sortino: sortinoRatio(returns, periodsPerYear),
+    maxDrawdown,
+    calmar: cagr !== null && maxDrawdown > 0 ? cagr / maxDrawdown : null,
+    winRate: trades.length > 0 ? trades.filter((t) => t.pnl > 0).length / trades.length : null,
+    profitFactor: profitFactor(trades),
+    exposure: n > 0 ? candlesInMarket / n : 0,
+    var95: historicalVar(returns, VAR_95_TAIL),
+    trades: trades.length,
+    candles: n,
+  };
+}
+
+export function periodReturns(equity: Float64Array): Float64Array {
+  const returns = new Float64Array(Math.max(0, equity.length - 1));
+  for (let i = 1; i < equity.length; i++) returns[i - 1] = (equity[i] as number) / (equity[i - 1] as number) - 1;
+  return returns;
+}
+
+function mean(values: Float64Array): number {
+  let sum = 0;
+  for (const value of values) sum += value;
+  return sum / values.length;
+}
+
+export function sharpeRatio(returns: Float64Array, periodsPerYear: number): number | null {
+  if (returns.length < 2) return null;
+  const average = mean(returns);
+  let squares = 0;
+  for (const r of returns) squares += (r - average) ** 2;
+  const deviation = Math.sqrt(squares / (returns.length - 1));
+  return deviation > 0 ? (average / deviation) * Math.sqrt(periodsPerYear) : null;
+}
+
+export function sortinoRatio(returns: Float64Array, periodsPerYear: number): number | null {
+  if (returns.length < 2) return null;
+  let downsideSquares = 0;
+  for (const r of returns) if (r < 0) downsideSquares += r * r;
+  const downside = Math.sqrt(downsideSquares / returns.length);
+  return downside > 0 ? (mean(returns) / downside) * Math.sqrt(periodsPerYear) : null;
+}
+
+export function maxDrawdownOf(equity: Float64Array): number {
+  let peak = Number.NEGATIVE_INFINITY;
+  let worst = 0;
+  for (const value of equity) {
+    if (value > peak) peak = value;
+    const drawdown = peak > 0 ? 1 - value / peak : 0;
+    if (drawdown > worst) worst = drawdown;
+  }
+  return worst;
+}
+
+/** Drawdown from the running peak at every point (0 at a new high), for charts. */
+export function drawdownCurve(equity: Float64Array): Float64Array {
+  const drawdowns = new Float64Array(equity.length);
+  let peak = Number.NEGATIVE_INFINITY;
+  equity.forEach((value, i) => {
+    if (value > peak) peak = value;
+    drawdowns[i] = peak > 0 ? 1 - value / peak : 0;
+  });
+  return drawdowns;
+}
+
+function profitFactor(trades: readonly ClosedTrade[]): number | null {
+  let gains = 0;
+  let losses = 0;
+  for (const trade of trades) {
+    if (trade.pnl > 0) gains += trade.pnl;
+    else losses -= trade.pnl;
+  }
+  return losses > 0 ? gains / losses : null;
+}
+
+/** The loss exceeded in `tail` of periods (empirical quantile, lower interpolation), as a positive fraction. */
+export function historicalVar(returns: Float64Array, tail: number): number | null {
+  if (returns.length === 0) return null;
+  const sorted = Float64Array.from(returns).sort();
+  const index = Math.floor(tail * (sorted.length - 1));
+  return Math.max(0, -(sorted[index] as number));
+}
