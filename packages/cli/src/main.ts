@@ -3,12 +3,18 @@
  * `keel`: Keel's command-line tool (`npm run keel -- <command>`). Every command answers `--help`.
  * Failures print one clear line (a CSV error names file:line) and exit non-zero; no stack traces for user errors.
  */
+import { BacktestError } from '@keel/core/backtest/engine.ts';
 import { CsvError } from '@keel/core/market/csv.ts';
 import { ResampleError } from '@keel/core/market/resample.ts';
+import { StrategyOptionsError } from '@keel/core/strategy/sma-cross.ts';
 import { type Command, helpText, runCommand, UsageError } from './command.ts';
+import { backtestCommand } from './commands/backtest.ts';
 import { indicatorsCommand } from './commands/indicators.ts';
+import { lookaheadCommand } from './commands/lookahead.ts';
+import { recursiveCommand } from './commands/recursive.ts';
+import { startCommand } from './commands/start.ts';
 
-const commands: Command[] = [indicatorsCommand];
+const commands: Command[] = [startCommand, backtestCommand, indicatorsCommand, lookaheadCommand, recursiveCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
@@ -25,7 +31,7 @@ function overview(): string {
 }
 
 /** Errors a user can fix (bad input, bad options): shown as one line, without a stack trace. */
-const USER_ERRORS = [CsvError, ResampleError];
+const USER_ERRORS = [CsvError, ResampleError, BacktestError, StrategyOptionsError];
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -24,6 +24,8 @@ export interface ClosedTrade {
   qty: number;
   fees: number;
   pnl: number;
+  /** Still open when the data ended: valued at the last close, no exit fee. */
+  openAtEnd?: boolean;
 }
 
 export interface Metrics {

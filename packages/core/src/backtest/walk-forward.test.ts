@@ -13,16 +13,21 @@ describe('walkForwardSplits', () => {
 
   it('never lets a test window overlap its training data or another test window', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 5000 }), fc.integer({ min: 1, max: 500 }), fc.integer({ min: 1, max: 500 }), (total, train, test) => {
-        fc.pre(train + test <= total);
-        const splits = walkForwardSplits(total, { trainCandles: train, testCandles: test });
-        expect(splits.length).toBe(Math.floor((total - train) / test));
-        splits.forEach((s, i) => {
-          expect(s.trainEnd).toBeLessThanOrEqual(s.testStart);
-          expect(s.testEnd).toBeLessThanOrEqual(total);
-          if (i > 0) expect(s.testStart).toBe(splits[i - 1]?.testEnd);
-        });
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 5000 }),
+        fc.integer({ min: 1, max: 500 }),
+        fc.integer({ min: 1, max: 500 }),
+        (total, train, test) => {
+          fc.pre(train + test <= total);
+          const splits = walkForwardSplits(total, { trainCandles: train, testCandles: test });
+          expect(splits.length).toBe(Math.floor((total - train) / test));
+          splits.forEach((s, i) => {
+            expect(s.trainEnd).toBeLessThanOrEqual(s.testStart);
+            expect(s.testEnd).toBeLessThanOrEqual(total);
+            if (i > 0) expect(s.testStart).toBe(splits[i - 1]?.testEnd);
+          });
+        },
+      ),
     );
   });
 

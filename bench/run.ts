@@ -1,0 +1,15 @@
+/**
+ * `npm run bench`: every benchmark, each printing a table with ratios against baselines measured in the same run.
+ * Speed and memory targets live here, never in timed tests. `npm run bench -- memory` runs one by name.
+ */
+import { benchCandleMemory } from './candle-memory.ts';
+
+const benchmarks: Record<string, () => void | Promise<void>> = {
+  memory: benchCandleMemory,
+};
+
+const only = process.argv.slice(2);
+console.log(`Keel benchmarks — Node ${process.version}, ${new Date().toISOString()}`);
+for (const [name, run] of Object.entries(benchmarks)) {
+  if (only.length === 0 || only.includes(name)) await run();
+}

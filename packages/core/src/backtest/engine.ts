@@ -1,0 +1,177 @@
+/**
+ * The event-driven backtester. It replays candles of one or more symbols in time order through the same
+ * DecisionPipeline the live worker runs, executes orders on the paper broker and books fills in the exact ledger.
+ *
+ * Order of events at each time step t (all symbols with a candle opening at t):
+ *   1. the broker fills orders decided earlier against candle t (never against the candle they were decided on),
+ *   2. the ledger books the fills; each symbol's mark becomes candle t's close,
+ *   3. one equity point is recorded for t,
+ *   4. each symbol's closed candle t goes through the pipeline; its order is submitted with decision time
+ *      t + candle length (the candle's close), so it can fill from candle t+1 on.
+ * At the end, positions still open are valued at the last close (the equity curve's last point) and their round
+ * trips are reported with `openAtEnd`.
+ */
+import type { Fill } from '../execution/types.ts';
+import type { FeatureSource } from '../features/types.ts';
+import { smallestStepMs } from '../market/resample.ts';
+import type { CandleSeries } from '../market/types.ts';
+import { DecisionPipeline, type DecisionRecord } from '../pipeline/decision-pipeline.ts';
+import type { SizingOptions } from '../pipeline/sizing.ts';
+import { Ledger } from '../portfolio/ledger.ts';
+import { approveAll } from '../risk/approve-all.ts';
+import type { PortfolioView, RiskStage } from '../risk/types.ts';
+import type { StrategyFactory } from '../strategy/types.ts';
+import { createPaperBroker, type ExecutionCosts } from './execution-costs.ts';
+import { type ClosedTrade, computeMetrics, type Metrics } from './metrics.ts';
+import { TradeLog } from './trade-log.ts';
+
+export interface BacktestOptions {
+  /** Starting cash in the quote currency; default 10,000. */
+  initialCashQuote?: number;
+  costs?: Partial<ExecutionCosts>;
+  risk?: RiskStage;
+  /** Feature source fed every candle; default none (strategies that read only candles). */
+  features?: FeatureSource | null;
+  sizing?: SizingOptions;
+  /** Name used in client order ids; default 'backtest'. */
+  runId?: string;
+  /** Collect every decision that produced an order (slower; for reports and audits). */
+  recordDecisions?: boolean;
+}
+
+export interface BacktestResult {
+  symbols: string[];
+  trades: ClosedTrade[];
+  fills: Fill[];
+  equity: { time: Float64Array; equity: Float64Array };
+  metrics: Metrics;
+  decisions: DecisionRecord[];
+}
+
+export class BacktestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BacktestError';
+  }
+}
+
+const DEFAULT_INITIAL_CASH_QUOTE = 10_000;
+
+export function runBacktest(
+  seriesList: readonly CandleSeries[],
+  createStrategy: StrategyFactory,
+  options: BacktestOptions = {},
+): BacktestResult {
+  validateInputs(seriesList);
+  const symbols = seriesList.map((s) => s.symbol);
+  const candleMs = seriesList.map((s) => (s.length > 1 ? smallestStepMs(s) : 0));
+  const initialCash = options.initialCashQuote ?? DEFAULT_INITIAL_CASH_QUOTE;
+  if (!(initialCash > 0 && Number.isFinite(initialCash))) throw new BacktestError('initial cash must be positive');
+
+  const ledger = new Ledger({ initialCashQuote: initialCash, symbols });
+  const broker = createPaperBroker(options.costs ?? {}, ledger);
+  const tradeLog = new TradeLog();
+  const fills: Fill[] = [];
+  const decisions: DecisionRecord[] = [];
+  const pipeline = new DecisionPipeline({
+    botId: options.runId ?? 'backtest',
+    strategy: createStrategy(symbols),
+    risk: options.risk ?? approveAll,
+    features: options.features ?? null,
+    ...(options.sizing ? { sizing: options.sizing } : {}),
+    ...(options.recordDecisions ? { onDecision: (record: DecisionRecord) => decisions.push(record) } : {}),
+  });
+  const onFill = (fill: Fill) => {
+    ledger.applyFill(fill);
+    tradeLog.record(fill);
+    fills.push(fill);
+  };
+
+  const steps = countTimeSteps(seriesList);
+  const equityTime = new Float64Array(steps);
+  const equityValue = new Float64Array(steps);
+  const cursor = new Int32Array(seriesList.length);
+  let candlesInMarket = 0;
+  const view: PortfolioView = ledger;
+
+  for (let step = 0; step < steps; step++) {
+    const time = nextTime(seriesList, cursor);
+    for (let s = 0; s < seriesList.length; s++) {
+      const series = seriesList[s] as CandleSeries;
+      const i = cursor[s] as number;
+      if (i >= series.length || series.time[i] !== time) continue;
+      broker.onCandle(
+        series.symbol,
+        time,
+        series.open[i] as number,
+        series.high[i] as number,
+        series.low[i] as number,
+        series.close[i] as number,
+        series.volume[i] as number,
+        onFill,
+      );
+      ledger.mark(s, series.close[i] as number);
+    }
+    equityTime[step] = time;
+    equityValue[step] = ledger.equityQuote;
+    if (ledger.hasPosition()) candlesInMarket++;
+    for (let s = 0; s < seriesList.length; s++) {
+      const series = seriesList[s] as CandleSeries;
+      const i = cursor[s] as number;
+      if (i >= series.length || series.time[i] !== time) continue;
+      const decisionTime = time + (candleMs[s] as number);
+      const order = pipeline.onCandleClosed(s, series, i, view, decisionTime);
+      if (order !== null) broker.submit(order, decisionTime);
+      cursor[s] = i + 1;
+    }
+  }
+
+  const lastTime = steps > 0 ? (equityTime[steps - 1] as number) : 0;
+  tradeLog.closeAllAt((symbol) => ledger.markPrice(symbol), lastTime);
+  const equity = { time: equityTime, equity: equityValue };
+  const barMs = Math.min(...candleMs.filter((ms) => ms > 0));
+  return {
+    symbols,
+    trades: tradeLog.closed,
+    fills,
+    equity,
+    metrics: computeMetrics(equity, tradeLog.closed, candlesInMarket, Number.isFinite(barMs) ? barMs : 1),
+    decisions,
+  };
+}
+
+function validateInputs(seriesList: readonly CandleSeries[]): void {
+  if (seriesList.length === 0) throw new BacktestError('no candles: give at least one series');
+  const seen = new Set<string>();
+  for (const series of seriesList) {
+    if (series.length === 0) throw new BacktestError(`${series.symbol}: the series is empty`);
+    if (seen.has(series.symbol)) throw new BacktestError(`${series.symbol} is given twice`);
+    seen.add(series.symbol);
+  }
+}
+
+/** The earliest candle time not yet processed across all series (a k-way merge; k is small). */
+function nextTime(seriesList: readonly CandleSeries[], cursor: Int32Array): number {
+  let earliest = Number.POSITIVE_INFINITY;
+  for (let s = 0; s < seriesList.length; s++) {
+    const series = seriesList[s] as CandleSeries;
+    const i = cursor[s] as number;
+    if (i < series.length && (series.time[i] as number) < earliest) earliest = series.time[i] as number;
+  }
+  return earliest;
+}
+
+function countTimeSteps(seriesList: readonly CandleSeries[]): number {
+  if (seriesList.length === 1) return (seriesList[0] as CandleSeries).length;
+  const cursor = new Int32Array(seriesList.length);
+  let steps = 0;
+  for (;;) {
+    const time = nextTime(seriesList, cursor);
+    if (time === Number.POSITIVE_INFINITY) return steps;
+    steps++;
+    for (let s = 0; s < seriesList.length; s++) {
+      const series = seriesList[s] as CandleSeries;
+      if (series.time[cursor[s] as number] === time) cursor[s] = (cursor[s] as number) + 1;
+    }
+  }
+}

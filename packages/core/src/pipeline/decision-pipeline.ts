@@ -1,0 +1,83 @@
+/**
+ * The decision pipeline, the same in the backtester and the live worker:
+ * closed candle → features → strategy (decision) → sizing (order intent) → risk stage (verdict) → order.
+ * It owns no balances and sends nothing: the caller executes the returned order and reports fills to the ledger.
+ */
+import type { OrderRequest } from '../execution/types.ts';
+import type { FeatureSource } from '../features/types.ts';
+import type { CandleSeries } from '../market/types.ts';
+import type { PortfolioView, RiskStage, RiskVerdict } from '../risk/types.ts';
+import type { Decision, DecisionContext, Strategy } from '../strategy/types.ts';
+import { orderForDecision, type SizingOptions } from './sizing.ts';
+
+/** What happened on one closed candle, for the audit trail. */
+export interface DecisionRecord {
+  time: number;
+  symbol: string;
+  decision: Readonly<Decision>;
+  intent: OrderRequest | null;
+  verdict: RiskVerdict | null;
+}
+
+export interface DecisionPipelineOptions {
+  /** Prefix of every client order id: the bot (or backtest) that decided. */
+  botId: string;
+  strategy: Strategy;
+  risk: RiskStage;
+  /** null runs the strategy on candles alone. */
+  features: FeatureSource | null;
+  sizing?: SizingOptions;
+  /** Called for every decision that produced an intent; leave unset in throughput-critical backtests. */
+  onDecision?: (record: DecisionRecord) => void;
+}
+
+export class DecisionPipeline {
+  private readonly options: DecisionPipelineOptions;
+  private readonly decision: Decision = { action: 'hold', targetExposure: Number.NaN, confidence: 0, reason: '' };
+  private readonly context: DecisionContext = {
+    symbolIndex: 0,
+    series: undefined as unknown as CandleSeries,
+    index: 0,
+    features: null,
+    positionQtyBase: 0,
+    equityQuote: 0,
+  };
+
+  constructor(options: DecisionPipelineOptions) {
+    this.options = options;
+  }
+
+  /**
+   * Candle `index` of `series` has closed at `decisionTime`. Returns the order to execute, or null.
+   * Feeds the feature source even when the strategy holds, so its state never skips a candle.
+   */
+  onCandleClosed(
+    symbolIndex: number,
+    series: CandleSeries,
+    index: number,
+    portfolio: PortfolioView,
+    decisionTime: number,
+  ): OrderRequest | null {
+    const { strategy, features, risk, botId, sizing, onDecision } = this.options;
+    const context = this.context;
+    context.symbolIndex = symbolIndex;
+    context.series = series;
+    context.index = index;
+    context.features = features === null ? null : features.update(symbolIndex, series, index);
+    context.positionQtyBase = portfolio.positionQtyBase(series.symbol);
+    context.equityQuote = portfolio.equityQuote;
+    strategy.onCandle(context, this.decision);
+    if (this.decision.action === 'hold') return null;
+    const intent = orderForDecision(
+      this.decision,
+      series.symbol,
+      portfolio,
+      `${botId}:${series.symbol}:${decisionTime}`,
+      sizing,
+    );
+    if (intent === null) return null;
+    const verdict = risk.review(intent, this.decision, portfolio, decisionTime);
+    onDecision?.({ time: decisionTime, symbol: series.symbol, decision: { ...this.decision }, intent, verdict });
+    return verdict.order;
+  }
+}
