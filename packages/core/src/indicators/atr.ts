@@ -1,0 +1,54 @@
+/**
+ * Average True Range as TA-Lib's TA_ATR (ta_ATR.c): true range from the second candle on (it needs the
+ * previous close), the first ATR the plain mean of the first `period` true ranges (index `period`), then
+ * Wilder-smoothed: atr = (atr · (period − 1) + tr) / period.
+ * Lookback = period; warmup adds the updates for the seed's weight ((period − 1)/period)^m to fall below 1e-10.
+ */
+import { checkPeriod } from './indicator-options-error.ts';
+import { updatesToForgetSeed, wilderRetention } from './seed-decay.ts';
+import type { StreamingIndicator } from './streaming-indicator.ts';
+import { trueRange } from './true-range.ts';
+
+export interface AverageTrueRangeOptions {
+  /** Number of true ranges averaged (≥ 2); default 14, Wilder's. */
+  period?: number;
+}
+
+export class AverageTrueRange implements StreamingIndicator {
+  readonly period: number;
+  readonly lookback: number;
+  readonly warmup: number;
+  value = Number.NaN;
+  private previousClose = Number.NaN;
+  private seedTotal = 0;
+  private seen = 0;
+
+  constructor(options: AverageTrueRangeOptions = {}) {
+    this.period = checkPeriod('ATR', 'period', options.period ?? 14, 2);
+    this.lookback = this.period;
+    this.warmup = this.lookback + updatesToForgetSeed(wilderRetention(this.period));
+  }
+
+  update(high: number, low: number, close: number): number {
+    const period = this.period;
+    const seen = this.seen;
+    const previousClose = this.previousClose;
+    this.previousClose = close;
+    if (seen > period) {
+      this.value = (this.value * (period - 1) + trueRange(high, low, previousClose)) / period;
+      return this.value;
+    }
+    this.seen = seen + 1;
+    if (seen === 0) return this.value;
+    this.seedTotal += trueRange(high, low, previousClose);
+    if (seen === period) this.value = this.seedTotal / period;
+    return this.value;
+  }
+
+  reset(): void {
+    this.previousClose = Number.NaN;
+    this.seedTotal = 0;
+    this.seen = 0;
+    this.value = Number.NaN;
+  }
+}

@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CandleSeries } from '../market/types.ts';
+import { arbitraryCandles } from './testing/arbitrary-candles.ts';
+import { VolumeProfile } from './volume-profile.ts';
+
+/** The window's volume by bin, recomputed from scratch. */
+function naiveProfile(profile: VolumeProfile, series: CandleSeries, end: number): Map<number, number> {
+  const volumeByBin = new Map<number, number>();
+  for (let index = Math.max(0, end - profile.window + 1); index <= end; index++) {
+    const lowBin = profile.binOf(series.low[index] as number);
+    const highBin = profile.binOf(series.high[index] as number);
+    const share = (series.volume[index] as number) / (highBin - lowBin + 1);
+    for (let bin = lowBin; bin <= highBin; bin++) volumeByBin.set(bin, (volumeByBin.get(bin) ?? 0) + share);
+  }
+  return volumeByBin;
+}
+
+function volumeBetween(volumeByBin: Map<number, number>, fromBin: number, toBin: number): number {
+  let total = 0;
+  for (const [bin, volume] of volumeByBin) if (bin >= fromBin && bin <= toBin) total += volume;
+  return total;
+}
+
+describe('VolumeProfile', () => {
+  it('finds the fullest bin and a value area holding its share of the window volume', () => {
+    fc.assert(
+      fc.property(
+        arbitraryCandles(1, 120),
+        fc.integer({ min: 1, max: 40 }),
+        // 0.0001 makes a window span thousands of bins, so the bin ring has to grow.
+        fc.constantFrom(0.0001, 0.002, 0.05),
+        (series, window, binWidthRatio) => {
+          const profile = new VolumeProfile({ window, binWidthRatio });
+          const tolerance = 1e-9 * Math.max(1, ...series.volume) * window;
+          series.close.forEach((close, index) => {
+            const poc = profile.update(
+              series.high[index] as number,
+              series.low[index] as number,
+              close,
+              series.volume[index] as number,
+            );
+            if (index < window - 1) {
+              expect(poc).toBeNaN();
+              return;
+            }
+            const volumeByBin = naiveProfile(profile, series, index);
+            const total = volumeBetween(volumeByBin, -Infinity, Infinity);
+            expect(Math.abs(profile.totalVolume - total)).toBeLessThanOrEqual(tolerance);
+            if (!(total > tolerance)) return;
+            const pocBin = profile.binOf(poc);
+            const fullest = Math.max(...volumeByBin.values());
+            expect(volumeByBin.get(pocBin) ?? 0).toBeGreaterThanOrEqual(fullest - tolerance);
+            expect(profile.valueAreaLow).toBeLessThanOrEqual(poc);
+            expect(profile.valueAreaHigh).toBeGreaterThanOrEqual(poc);
+            const areaLowBin = profile.binOf(profile.valueAreaLow * (1 + binWidthRatio / 2));
+            const areaHighBin = profile.binOf(profile.valueAreaHigh / (1 + binWidthRatio / 2));
+            expect(volumeBetween(volumeByBin, areaLowBin, areaHighBin)).toBeGreaterThanOrEqual(0.7 * total - tolerance);
+            expect(profile.closeToPocPercent).toBeCloseTo((close / poc - 1) * 100, 9);
+          });
+        },
+      ),
+    );
+  });
+
+  it('puts the point of control where most volume traded, in % and ATR terms', () => {
+    const profile = new VolumeProfile({ window: 3, binWidthRatio: 0.01, atrPeriod: 2 });
+    profile.update(101, 100.5, 101, 10);
+    profile.update(101, 100.5, 100.8, 50);
+    profile.update(110, 109.5, 110, 5);
+    const expectedPoc = Math.exp((profile.binOf(100.7) + 0.5) * Math.log(1.01));
+    expect(profile.pointOfControl).toBeCloseTo(expectedPoc, 9);
+    expect(profile.valueAreaLow).toBeLessThanOrEqual(100.5);
+    expect(profile.valueAreaHigh).toBeGreaterThanOrEqual(101);
+    expect(profile.valueAreaHigh).toBeLessThan(109.5);
+    expect(profile.closeToPocPercent).toBeCloseTo((110 / expectedPoc - 1) * 100, 9);
+    expect(profile.closeToPocAtr).toBeGreaterThan(0);
+  });
+
+  it('declares its lookback and rejects non-positive prices', () => {
+    const profile = new VolumeProfile({ window: 50 });
+    expect(profile.lookback).toBe(49);
+    expect(profile.warmup).toBe(325);
+    expect(() => profile.update(1, 0, 1, 1)).toThrow(RangeError);
+  });
+});
