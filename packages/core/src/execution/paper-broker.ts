@@ -1,0 +1,323 @@
+/**
+ * A simulated exchange that fills orders against candles, for backtests and paper trading.
+ *
+ * No look-ahead: an order decided at time T (normally the close of candle t, i.e. the open of t+1) is matched
+ * only against candles whose open time is ≥ T, never against the candle it was decided on. How an order trades
+ * inside a candle is documented in order-matching.ts; sizes, fees and balances here:
+ * - Quantities are whole lots, rounded DOWN (orders at submission, fills when sized from quote or volume).
+ * - Fees: maker or taker rate × notional, rounded up to feeStepQuote (fees.ts), always in the quote currency.
+ * - Volume: all our fills in one candle share at most maxVolumeParticipation × its volume; what does not fit
+ *   stays open for the next candles (a market order's remainder trades at their opens). A candle with zero
+ *   volume fills nothing, unless the cap is switched off (maxVolumeParticipation: null).
+ * - quoteQty market buys spend at most quoteQty including fees: qty = quoteQty / (price × (1 + feeRate)) rounded
+ *   down to the lot (fill-sizing.ts); the quote left is less than a lot's cost, and the order is then filled.
+ * - Balances live in the caller's ledger: availableQuote / availableBase cut each fill to what the account holds,
+ *   so broker + ledger never drive cash or a position negative. An order cut short by funds has its remainder
+ *   cancelled (status 'cancelled', or 'rejected' when nothing filled), with the reason in rejectReason.
+ * Fills travel as numbers (execution/types.ts); every quantity and fee is checked to be exactly the decimal its
+ * number spells, and the fee is computed from the fill's own numbers, so the ledger books exactly these amounts.
+ *
+ * onFill is called after the order's state counts the fill; if it throws (a ledger refusing the fill), the
+ * broker is ahead of the books, which the availability callbacks exist to prevent.
+ *
+ * Per candle, a symbol without open orders costs one counter test or one Map lookup and allocates nothing.
+ */
+import { addDecimal, mulDecimal, subDecimal } from '../money/arithmetic.ts';
+import { DECIMAL_ZERO, type Decimal, decimalFromUnits, minDecimal } from '../money/decimal.ts';
+import { decimalToExactNumber, decimalToNumber, formatDecimal } from '../money/format.ts';
+import { decimalFromNumber } from '../money/parse.ts';
+import { roundToStep } from '../money/step.ts';
+import { OrderValidationError } from './errors.ts';
+import { feeQuoteFor } from './fees.ts';
+import { type BuyCostRules, largestAffordableQtyBase } from './fill-sizing.ts';
+import { type ResolvedMarketRules, resolveMarketRules } from './market-rules.ts';
+import { type Match, type MatchingRules, matchOrder } from './order-matching.ts';
+import { validateOrder } from './order-validation.ts';
+import {
+  matchingRulesFor,
+  type PaperBrokerOptions,
+  type ResolvedBrokerCosts,
+  resolveBrokerCosts,
+} from './paper-broker-options.ts';
+import type { Fill, OrderRequest, OrderState, OrderStatus, OrderType, Side } from './types.ts';
+
+export type FillListener = (fill: Fill) => void;
+
+/** Stands for "no volume cap": more base than any market has (10^30 units). */
+const UNLIMITED_VOLUME = decimalFromUnits(10n ** 48n);
+
+/** Per-symbol trading rules, resolved once. */
+interface MarketBook {
+  readonly rules: ResolvedMarketRules;
+  readonly matching: MatchingRules;
+  /** Orders that were working at the last compaction, in submission order (may hold closed ones until then). */
+  readonly orders: WorkingOrder[];
+}
+
+interface WorkingOrder {
+  readonly state: OrderState;
+  readonly book: MarketBook;
+  readonly side: Side;
+  readonly type: OrderType;
+  readonly limitPriceQuote: number;
+  readonly stopPriceQuote: number;
+  /** Exactly one of qtyBase and quoteQty is non-null. */
+  readonly qtyBase: Decimal | null;
+  readonly quoteQty: Decimal | null;
+  filledQtyBase: Decimal;
+  /** Buys: quote spent, fees included. Sells: quote received, fees deducted. */
+  filledQuote: Decimal;
+  stopTriggered: boolean;
+  /** Has met its first eligible candle (a limit marketable then takes liquidity; later it rests). */
+  arrived: boolean;
+}
+
+export class PaperBroker {
+  private readonly costs: ResolvedBrokerCosts;
+  private readonly options: PaperBrokerOptions;
+  /** Lot and tick of markets without their own entry in options.markets. */
+  private readonly defaultRules: ResolvedMarketRules;
+  private readonly books = new Map<string, MarketBook>();
+  /** Every accepted order, open or closed: clientOrderIds are never reused. */
+  private readonly orders = new Map<string, WorkingOrder>();
+  private workingCount = 0;
+  private readonly match: Match = { priceQuote: 0, liquidity: 'taker' };
+
+  /** Throws BrokerConfigError for options out of range. */
+  constructor(options: PaperBrokerOptions = {}) {
+    this.options = options;
+    this.costs = resolveBrokerCosts(options);
+    this.defaultRules = resolveMarketRules(options);
+    for (const [symbol, rules] of Object.entries(options.markets ?? {})) {
+      this.addBook(symbol, resolveMarketRules(options, rules, `markets.${symbol}.`));
+    }
+  }
+
+  /**
+   * Accepts an order decided at decisionTime (ms UTC); it can fill from the first candle opening at or after
+   * it. Returns the order's live state (updated as it fills). Throws OrderValidationError for an invalid order
+   * or a clientOrderId already used.
+   */
+  submit(order: OrderRequest, decisionTime: number): Readonly<OrderState> {
+    if (this.orders.has(order.clientOrderId)) {
+      throw new OrderValidationError(
+        'duplicate-client-order-id',
+        order.clientOrderId,
+        'this clientOrderId was already submitted; a retry must not open a second order',
+      );
+    }
+    const existing = typeof order.symbol === 'string' ? this.books.get(order.symbol) : undefined;
+    const validated = validateOrder(order, decisionTime, existing?.rules ?? this.defaultRules);
+    const request = validated.request;
+    const book = existing ?? this.addBook(request.symbol, this.defaultRules);
+    const state: OrderState = {
+      request,
+      submittedAt: decisionTime,
+      status: 'open',
+      filledQtyBase: 0,
+      filledQuote: 0,
+    };
+    const working: WorkingOrder = {
+      state,
+      book,
+      side: request.side,
+      type: request.type,
+      limitPriceQuote: request.limitPrice ?? Number.NaN,
+      stopPriceQuote: request.stopPrice ?? Number.NaN,
+      qtyBase: validated.qtyBase,
+      quoteQty: validated.quoteQty,
+      filledQtyBase: DECIMAL_ZERO,
+      filledQuote: DECIMAL_ZERO,
+      stopTriggered: false,
+      arrived: false,
+    };
+    this.orders.set(request.clientOrderId, working);
+    book.orders.push(working);
+    this.workingCount++;
+    return state;
+  }
+
+  /** Cancels a working order; false when it is unknown or already filled, cancelled or rejected. */
+  cancel(clientOrderId: string): boolean {
+    const order = this.orders.get(clientOrderId);
+    if (order === undefined || !isWorking(order.state.status)) return false;
+    this.close(order, 'cancelled');
+    return true;
+  }
+
+  /** Orders still working (open or partially filled), in submission order. */
+  openOrders(): Readonly<OrderState>[] {
+    const open: OrderState[] = [];
+    for (const order of this.orders.values()) if (isWorking(order.state.status)) open.push(order.state);
+    return open;
+  }
+
+  /** Any order ever accepted, by clientOrderId. */
+  order(clientOrderId: string): Readonly<OrderState> | undefined {
+    return this.orders.get(clientOrderId)?.state;
+  }
+
+  /**
+   * Offers one candle of `symbol` (open time `time`, ms UTC) to its working orders, in submission order; each
+   * fill is passed to onFill, which must book it before returning when availableQuote/availableBase are used.
+   * Candles of a symbol must come in time order.
+   */
+  onCandle(
+    symbol: string,
+    time: number,
+    open: number,
+    high: number,
+    low: number,
+    _close: number,
+    volume: number,
+    onFill: FillListener,
+  ): void {
+    if (this.workingCount === 0) return;
+    const book = this.books.get(symbol);
+    if (book === undefined || book.orders.length === 0) return;
+    const orders = book.orders;
+    const offered = orders.length;
+    let volumeLeft: Decimal | null = null;
+    for (let i = 0; i < offered; i++) {
+      const order = orders[i] as WorkingOrder;
+      if (!isWorking(order.state.status) || time < order.state.submittedAt) continue;
+      const arriving = !order.arrived;
+      order.arrived = true;
+      if (!matchOrder(order, arriving, open, high, low, book.matching, this.match)) continue;
+      if (order.type === 'stop') order.stopTriggered = true;
+      volumeLeft ??= this.volumeCapBase(volume, book.rules.lotStepBase);
+      volumeLeft = this.fill(order, time, volumeLeft, onFill);
+    }
+    compactWorking(orders);
+  }
+
+  /** Trades as much of `order` as it, the account and the candle's remaining volume allow; returns the volume left. */
+  private fill(order: WorkingOrder, time: number, volumeLeft: Decimal, onFill: FillListener): Decimal {
+    const request = order.state.request;
+    const lot = order.book.rules.lotStepBase;
+    const priceQuote = this.match.priceQuote;
+    const liquidity = this.match.liquidity;
+    const price = decimalFromNumber(priceQuote);
+    const costRules: BuyCostRules = {
+      feeRate: liquidity === 'maker' ? this.costs.makerFeeRate : this.costs.takerFeeRate,
+      lotStepBase: lot,
+      feeStepQuote: this.costs.feeStepQuote,
+    };
+    const wantQty =
+      order.qtyBase !== null
+        ? subDecimal(order.qtyBase, order.filledQtyBase)
+        : largestAffordableQtyBase(subDecimal(order.quoteQty as Decimal, order.filledQuote), price, costRules);
+    const fundsQty = this.fundsQtyBase(order, price, costRules);
+    const qty = minDecimal(minDecimal(wantQty, fundsQty ?? wantQty), volumeLeft);
+
+    if (qty <= 0n) {
+      if (wantQty <= 0n) {
+        const why = `quoteQty ${request.quoteQty} cannot buy one more lot (${formatDecimal(lot)}) at ${priceQuote} with fees`;
+        this.close(order, order.filledQtyBase > 0n ? 'filled' : 'rejected', order.filledQtyBase > 0n ? undefined : why);
+      } else if (fundsQty !== null && fundsQty <= 0n) {
+        this.closeShortOfFunds(order, this.shortOfFunds(order, priceQuote));
+      }
+      return volumeLeft; // no volume left in this candle: the order waits for the next one
+    }
+
+    const qtyBase = decimalToExactNumber(qty, `fill quantity of ${request.clientOrderId}`);
+    const notionalQuote = mulDecimal(qty, price);
+    const fee = feeQuoteFor(notionalQuote, costRules.feeRate, costRules.feeStepQuote);
+    const feeQuote = decimalToExactNumber(fee, `fee of ${request.clientOrderId}`);
+    if (order.side === 'sell' && this.options.availableQuote !== undefined) {
+      // A fee rounded up to a coarse step can exceed a tiny sale's proceeds; the cash must cover the difference.
+      const available = this.options.availableQuote(request.symbol);
+      if (addDecimal(available, subDecimal(notionalQuote, fee)) < 0n) {
+        const why = `fee ${formatDecimal(fee)} exceeds proceeds ${formatDecimal(notionalQuote)} plus available quote ${formatDecimal(available)}`;
+        this.closeShortOfFunds(order, why);
+        return volumeLeft;
+      }
+    }
+
+    order.filledQtyBase = addDecimal(order.filledQtyBase, qty);
+    order.filledQuote = addDecimal(
+      order.filledQuote,
+      order.side === 'buy' ? addDecimal(notionalQuote, fee) : subDecimal(notionalQuote, fee),
+    );
+    order.state.filledQtyBase = decimalToNumber(order.filledQtyBase);
+    order.state.filledQuote = decimalToNumber(order.filledQuote);
+    const complete = order.qtyBase !== null ? order.filledQtyBase === order.qtyBase : qty === wantQty;
+    if (complete) this.close(order, 'filled');
+    else if (fundsQty !== null && qty === fundsQty && fundsQty <= volumeLeft) {
+      this.closeShortOfFunds(order, this.shortOfFunds(order, priceQuote));
+    } else order.state.status = 'partially_filled';
+
+    onFill({
+      clientOrderId: request.clientOrderId,
+      symbol: request.symbol,
+      side: order.side,
+      time,
+      priceQuote,
+      qtyBase,
+      feeQuote,
+      liquidity,
+    });
+    return subDecimal(volumeLeft, qty);
+  }
+
+  /** What our fills may take from a candle of `volume`: participation × volume, down to the lot. */
+  private volumeCapBase(volume: number, lotStepBase: Decimal): Decimal {
+    const participation = this.costs.maxVolumeParticipation;
+    if (participation === null) return UNLIMITED_VOLUME;
+    return roundToStep(mulDecimal(decimalFromNumber(volume), participation, 'floor'), lotStepBase, 'down');
+  }
+
+  /** The most the account can trade now (lots), or null when balances are not tracked. */
+  private fundsQtyBase(order: WorkingOrder, price: Decimal, costRules: BuyCostRules): Decimal | null {
+    const symbol = order.state.request.symbol;
+    if (order.side === 'buy') {
+      const available = this.options.availableQuote?.(symbol);
+      return available === undefined ? null : largestAffordableQtyBase(available, price, costRules);
+    }
+    const available = this.options.availableBase?.(symbol);
+    if (available === undefined) return null;
+    return available <= 0n ? DECIMAL_ZERO : roundToStep(available, costRules.lotStepBase, 'down');
+  }
+
+  private shortOfFunds(order: WorkingOrder, priceQuote: number): string {
+    const symbol = order.state.request.symbol;
+    if (order.side === 'buy') {
+      const available = this.options.availableQuote?.(symbol) ?? DECIMAL_ZERO;
+      return `available quote ${formatDecimal(available)} does not pay for one more lot of ${symbol} at ${priceQuote} with fees`;
+    }
+    const available = this.options.availableBase?.(symbol) ?? DECIMAL_ZERO;
+    return `only ${formatDecimal(available)} ${symbol} held (spot, long-only)`;
+  }
+
+  /** Ends an order the account cannot pay for: 'rejected' if nothing filled, else the remainder 'cancelled'. */
+  private closeShortOfFunds(order: WorkingOrder, why: string): void {
+    if (order.filledQtyBase === 0n) this.close(order, 'rejected', why);
+    else this.close(order, 'cancelled', `remainder cancelled: ${why}`);
+  }
+
+  private close(order: WorkingOrder, status: OrderStatus, reason?: string): void {
+    order.state.status = status;
+    if (reason !== undefined) order.state.rejectReason = reason;
+    this.workingCount--;
+  }
+
+  private addBook(symbol: string, rules: ResolvedMarketRules): MarketBook {
+    const book = { rules, matching: matchingRulesFor(this.costs, rules.tickSizeQuote), orders: [] };
+    this.books.set(symbol, book);
+    return book;
+  }
+}
+
+function isWorking(status: OrderStatus): boolean {
+  return status === 'open' || status === 'partially_filled';
+}
+
+/** Drops closed orders in place, keeping order (no allocation). */
+function compactWorking(orders: WorkingOrder[]): void {
+  let kept = 0;
+  for (let i = 0; i < orders.length; i++) {
+    const order = orders[i] as WorkingOrder;
+    if (isWorking(order.state.status)) orders[kept++] = order;
+  }
+  orders.length = kept;
+}

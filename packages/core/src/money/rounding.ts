@@ -1,0 +1,40 @@
+/**
+ * How a result with more digits than the target keeps its last digit.
+ * - `half-even`: to nearest, ties to the even neighbour (banker's rounding, IEEE 754's default): unbiased over
+ *   many operations, so the default everywhere a value is merely computed.
+ * - `down` / `up`: toward / away from zero. Quantities are rounded `down` to the lot (never buy more than asked).
+ * - `floor` / `ceiling`: toward −∞ / +∞, for bounds whose direction must not depend on the sign.
+ */
+export type RoundingMode = 'half-even' | 'down' | 'up' | 'floor' | 'ceiling';
+
+export const DEFAULT_ROUNDING: RoundingMode = 'half-even';
+
+/** numerator / denominator as an integer, rounded by `mode`. The caller guarantees denominator ≠ 0. */
+export function divideRounded(numerator: bigint, denominator: bigint, mode: RoundingMode): bigint {
+  let n = numerator;
+  let d = denominator;
+  if (d < 0n) {
+    n = -n;
+    d = -d;
+  }
+  const truncated = n / d;
+  const remainder = n % d;
+  if (remainder === 0n) return truncated;
+  const awayFromZero = truncated + (n < 0n ? -1n : 1n);
+  switch (mode) {
+    case 'down':
+      return truncated;
+    case 'up':
+      return awayFromZero;
+    case 'floor':
+      return n < 0n ? awayFromZero : truncated;
+    case 'ceiling':
+      return n > 0n ? awayFromZero : truncated;
+    case 'half-even': {
+      const twiceRemainder = 2n * (remainder < 0n ? -remainder : remainder);
+      if (twiceRemainder < d) return truncated;
+      if (twiceRemainder > d) return awayFromZero;
+      return truncated % 2n === 0n ? truncated : awayFromZero;
+    }
+  }
+}

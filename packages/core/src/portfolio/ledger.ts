@@ -1,0 +1,256 @@
+/**
+ * The account of a spot, long-only trader: one quote-currency cash balance and one position per market, booked
+ * exactly (bigint decimals) from fills. A fill that would make cash or a position negative is refused with a
+ * PortfolioError and changes nothing, so the balances are always those of a real account.
+ *
+ * Hot loops never touch bigint: cash, quantities, average entry prices and marks are mirrored into JS numbers
+ * (a field and Float64Arrays) refreshed only when a fill lands, and equityQuote sums those numbers. The numbers
+ * are a valuation aid; the Decimal accessors (`…Exact`) are the books.
+ */
+import type { Fill } from '../execution/types.ts';
+import { addDecimal, subDecimal } from '../money/arithmetic.ts';
+import { DECIMAL_ZERO, type Decimal } from '../money/decimal.ts';
+import { DecimalError } from '../money/errors.ts';
+import { decimalToNumber, formatDecimal } from '../money/format.ts';
+import { decimalFromNumber, toDecimal } from '../money/parse.ts';
+import { PortfolioError } from './errors.ts';
+import { applyBuy, applySell, averageEntryPriceQuote, flatPosition, type Position } from './position.ts';
+import { equityQuote, type MarkPriceOf, unrealisedPnlQuote } from './valuation.ts';
+
+export interface LedgerOptions {
+  /** Starting cash in the quote currency; numbers are read through their shortest decimal text (10000.1 is exact). */
+  initialCashQuote: Decimal | number | string;
+  /** The markets the account may hold, in the order the backtester numbers them (its symbolIndex). */
+  symbols: readonly string[];
+}
+
+/** What booking one fill did. */
+export interface FillBooking {
+  readonly position: Position;
+  /** qtyBase × priceQuote as booked. */
+  readonly notionalQuote: Decimal;
+  readonly feeQuote: Decimal;
+  /** Realised by this fill, fees excluded: 0 for buys. */
+  readonly realisedPnlQuote: Decimal;
+  /** Cash after the fill. */
+  readonly cashQuote: Decimal;
+}
+
+export class Ledger {
+  readonly symbols: readonly string[];
+  readonly initialCashQuoteExact: Decimal;
+  private cashExact: Decimal;
+  private realisedExact = DECIMAL_ZERO;
+  private feesExact = DECIMAL_ZERO;
+  private readonly positionList: Position[];
+  private readonly indexBySymbol = new Map<string, number>();
+  private cashNumber: number;
+  private openPositionCount = 0;
+  private readonly qtyNumbers: Float64Array;
+  private readonly averageEntryNumbers: Float64Array;
+  private readonly marks: Float64Array;
+
+  constructor(options: LedgerOptions) {
+    this.initialCashQuoteExact = parseInitialCash(options.initialCashQuote);
+    this.cashExact = this.initialCashQuoteExact;
+    this.cashNumber = decimalToNumber(this.cashExact);
+    this.symbols = [...options.symbols];
+    this.symbols.forEach((symbol, index) => {
+      if (this.indexBySymbol.has(symbol)) throw new PortfolioError('invalid-options', `${symbol} is listed twice`);
+      this.indexBySymbol.set(symbol, index);
+    });
+    this.positionList = this.symbols.map(flatPosition);
+    this.qtyNumbers = new Float64Array(this.symbols.length);
+    this.averageEntryNumbers = new Float64Array(this.symbols.length).fill(Number.NaN);
+    this.marks = new Float64Array(this.symbols.length).fill(Number.NaN);
+  }
+
+  // ── fast number views (hot loop) ──
+
+  /** Cash as the nearest number, refreshed on each fill. */
+  get cashQuote(): number {
+    return this.cashNumber;
+  }
+
+  /** cash + Σ qty × mark in numbers, over the marks set with mark(). NaN if an open position has no mark. */
+  get equityQuote(): number {
+    let equity = this.cashNumber;
+    if (this.openPositionCount === 0) return equity;
+    const qty = this.qtyNumbers;
+    for (let i = 0; i < qty.length; i++) {
+      const qtyBase = qty[i] as number;
+      if (qtyBase !== 0) equity += qtyBase * (this.marks[i] as number);
+    }
+    return equity;
+  }
+
+  hasPosition(): boolean {
+    return this.openPositionCount > 0;
+  }
+
+  positionQtyBaseAt(symbolIndex: number): number {
+    return this.qtyNumbers[symbolIndex] as number;
+  }
+
+  positionQtyBase(symbol: string): number {
+    return this.qtyNumbers[this.symbolIndex(symbol)] as number;
+  }
+
+  /** Average entry price as a number; NaN when flat. */
+  averageEntryPriceAt(symbolIndex: number): number {
+    return this.averageEntryNumbers[symbolIndex] as number;
+  }
+
+  /** Sets the price open positions are valued at (usually the last close). */
+  mark(symbolIndex: number, priceQuote: number): void {
+    this.marks[symbolIndex] = priceQuote;
+  }
+
+  markPriceAt(symbolIndex: number): number {
+    return this.marks[symbolIndex] as number;
+  }
+
+  markPrice(symbol: string): number {
+    return this.marks[this.symbolIndex(symbol)] as number;
+  }
+
+  // ── exact books ──
+
+  get cashQuoteExact(): Decimal {
+    return this.cashExact;
+  }
+
+  /** Σ realised P&L over every position, fees excluded. */
+  get realisedPnlQuoteExact(): Decimal {
+    return this.realisedExact;
+  }
+
+  get feesPaidQuoteExact(): Decimal {
+    return this.feesExact;
+  }
+
+  symbolIndex(symbol: string): number {
+    const index = this.indexBySymbol.get(symbol);
+    if (index === undefined) {
+      throw new PortfolioError('unknown-symbol', `${symbol} is not one of this ledger's markets (${this.symbols})`);
+    }
+    return index;
+  }
+
+  position(symbol: string): Position {
+    return this.positionList[this.symbolIndex(symbol)] as Position;
+  }
+
+  positions(): readonly Position[] {
+    return this.positionList;
+  }
+
+  /**
+   * Books a fill: buy: cash −= qty × price + fee; sell: cash += qty × price − fee, realising P&L against the
+   * average entry price. Throws PortfolioError (and changes nothing) for an unknown market, a malformed fill, or
+   * a fill that would make cash or the position negative.
+   */
+  applyFill(fill: Fill): FillBooking {
+    const index = this.symbolIndex(fill.symbol);
+    const qtyBase = readFillAmount(fill, 'qtyBase', fill.qtyBase, false);
+    const priceQuote = readFillAmount(fill, 'priceQuote', fill.priceQuote, false);
+    const feeQuote = readFillAmount(fill, 'feeQuote', fill.feeQuote, true);
+    const before = this.positionList[index] as Position;
+    let change: ReturnType<typeof applyBuy>;
+    let cashAfter: Decimal;
+    if (fill.side === 'buy') {
+      change = applyBuy(before, qtyBase, priceQuote, feeQuote);
+      cashAfter = subDecimal(subDecimal(this.cashExact, change.notionalQuote), feeQuote);
+    } else if (fill.side === 'sell') {
+      change = applySell(before, qtyBase, priceQuote, feeQuote);
+      cashAfter = subDecimal(addDecimal(this.cashExact, change.notionalQuote), feeQuote);
+    } else {
+      throw new PortfolioError(
+        'invalid-fill',
+        `fill ${fill.clientOrderId}: side must be buy or sell, got ${fill.side}`,
+      );
+    }
+    if (cashAfter < 0n) {
+      throw new PortfolioError(
+        'insufficient-cash',
+        `fill ${fill.clientOrderId}: ${fill.side} ${formatDecimal(qtyBase)} ${fill.symbol} at ${formatDecimal(priceQuote)} ` +
+          `(notional ${formatDecimal(change.notionalQuote)}, fee ${formatDecimal(feeQuote)}) would leave cash at ` +
+          `${formatDecimal(cashAfter)}; spot cash cannot go negative`,
+      );
+    }
+    this.commit(index, before, change.position, cashAfter, change.realisedPnlQuote, feeQuote);
+    return {
+      position: change.position,
+      notionalQuote: change.notionalQuote,
+      feeQuote,
+      realisedPnlQuote: change.realisedPnlQuote,
+      cashQuote: cashAfter,
+    };
+  }
+
+  /**
+   * Σ (qty × mark − cost basis), exact. Marks default to those set with mark(), read through their shortest
+   * decimal text; throws PortfolioError 'missing-mark' for an open position without one.
+   */
+  unrealisedPnlQuoteExact(markPriceOf: MarkPriceOf = this.exactMarkOf): Decimal {
+    return unrealisedPnlQuote(this.positionList, markPriceOf);
+  }
+
+  /** cash + Σ qty × mark, exact; marks as in unrealisedPnlQuoteExact. */
+  equityQuoteExact(markPriceOf: MarkPriceOf = this.exactMarkOf): Decimal {
+    return equityQuote(this.cashExact, this.positionList, markPriceOf);
+  }
+
+  /** realised + unrealised − fees; equals equityQuoteExact − initialCashQuoteExact to the last unit. */
+  netPnlQuoteExact(markPriceOf: MarkPriceOf = this.exactMarkOf): Decimal {
+    return subDecimal(addDecimal(this.realisedExact, this.unrealisedPnlQuoteExact(markPriceOf)), this.feesExact);
+  }
+
+  private readonly exactMarkOf: MarkPriceOf = (symbol) => {
+    const mark = this.marks[this.symbolIndex(symbol)] as number;
+    return Number.isFinite(mark) ? decimalFromNumber(mark) : undefined;
+  };
+
+  private commit(
+    index: number,
+    before: Position,
+    after: Position,
+    cashAfter: Decimal,
+    realisedPnlQuote: Decimal,
+    feeQuote: Decimal,
+  ): void {
+    this.positionList[index] = after;
+    this.cashExact = cashAfter;
+    this.realisedExact = addDecimal(this.realisedExact, realisedPnlQuote);
+    this.feesExact = addDecimal(this.feesExact, feeQuote);
+    this.cashNumber = decimalToNumber(cashAfter);
+    this.qtyNumbers[index] = decimalToNumber(after.qtyBase);
+    const averageEntry = averageEntryPriceQuote(after);
+    this.averageEntryNumbers[index] = averageEntry === null ? Number.NaN : decimalToNumber(averageEntry);
+    if (before.qtyBase === 0n && after.qtyBase !== 0n) this.openPositionCount++;
+    if (before.qtyBase !== 0n && after.qtyBase === 0n) this.openPositionCount--;
+  }
+}
+
+function parseInitialCash(value: Decimal | number | string): Decimal {
+  let cash: Decimal;
+  try {
+    cash = toDecimal(value);
+  } catch (error) {
+    if (!(error instanceof DecimalError)) throw error;
+    throw new PortfolioError('invalid-options', `initialCashQuote: ${error.message}`);
+  }
+  if (cash < 0n) throw new PortfolioError('invalid-options', `initialCashQuote must not be negative, got ${value}`);
+  return cash;
+}
+
+/** A fill amount as an exact decimal: finite, and positive (or ≥ 0 where zero is allowed, i.e. fees). */
+function readFillAmount(fill: Fill, field: string, value: number, zeroAllowed: boolean): Decimal {
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed)) {
+    throw new PortfolioError(
+      'invalid-fill',
+      `fill ${fill.clientOrderId} (${fill.symbol}): ${field} must be a finite ${zeroAllowed ? 'non-negative' : 'positive'} number, got ${value}`,
+    );
+  }
+  return decimalFromNumber(value);
+}
