@@ -47,7 +47,10 @@ function peakRssAdded(loader: 'keel' | 'naive', csvPath: string): number {
     });
     const peak = process.resourceUsage().maxRSS * 1024;
     console.log(JSON.stringify({ added: peak - before, length: kept.length }));`;
-  const result = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const result = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (result.status !== 0) throw new Error(`memory probe failed: ${result.stderr}`);
   const { added, length } = JSON.parse(result.stdout) as { added: number; length: number };
   if (length !== CANDLES) throw new Error(`loaded ${length} candles, expected ${CANDLES}`);
@@ -61,10 +64,19 @@ export function benchCandleMemory(): void {
     writeSyntheticCsv(csvPath);
     const keel = peakRssAdded('keel', csvPath) / CANDLES;
     const naive = peakRssAdded('naive', csvPath) / CANDLES;
-    printTable(`Peak memory, ${CANDLES.toLocaleString('en-US')} one-minute candles (10 years)`, ['loader', 'bytes/candle', 'vs naive', 'target ≤ 64 B'], [
-      ['keel loadCandlesCsv', keel.toFixed(1), `${(naive / keel).toFixed(1)}× less`, verdict(keel <= TARGET_BYTES_PER_CANDLE)],
-      ['naive (read, split, objects)', naive.toFixed(1), '1.0×', ''],
-    ]);
+    printTable(
+      `Peak memory, ${CANDLES.toLocaleString('en-US')} one-minute candles (10 years)`,
+      ['loader', 'bytes/candle', 'vs naive', 'target ≤ 64 B'],
+      [
+        [
+          'keel loadCandlesCsv',
+          keel.toFixed(1),
+          `${(naive / keel).toFixed(1)}× less`,
+          verdict(keel <= TARGET_BYTES_PER_CANDLE),
+        ],
+        ['naive (read, split, objects)', naive.toFixed(1), '1.0×', ''],
+      ],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,12 @@ import { numberOption, type OptionSpec, UsageError } from './command.ts';
 export const STRATEGY_NAMES = ['sma-cross'] as const;
 
 export const strategyOptions: Record<string, OptionSpec> = {
-  strategy: { type: 'string', valueName: 'NAME', default: 'sma-cross', description: `strategy: ${STRATEGY_NAMES.join(', ')}` },
+  strategy: {
+    type: 'string',
+    valueName: 'NAME',
+    default: 'sma-cross',
+    description: `strategy: ${STRATEGY_NAMES.join(', ')}`,
+  },
   fast: { type: 'string', valueName: 'N', default: '10', description: 'sma-cross: fast SMA period' },
   slow: { type: 'string', valueName: 'N', default: '30', description: 'sma-cross: slow SMA period' },
 };

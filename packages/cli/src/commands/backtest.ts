@@ -17,7 +17,13 @@ const TRADES_SHOWN = 20;
 
 function table(rows: string[][]): string {
   const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((row) => (row[i] as string).length)));
-  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ')).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number)))
+        .join('  '),
+    )
+    .join('\n');
 }
 
 export function backtestTable(result: BacktestResult, strategyName: string): string {
@@ -54,7 +60,10 @@ export function backtestTable(result: BacktestResult, strategyName: string): str
       formatNumber(t.pnl, 2),
     ]),
   ]);
-  const more = result.trades.length > TRADES_SHOWN ? `last ${TRADES_SHOWN} of ${result.trades.length} trades (--json for all)` : 'trades';
+  const more =
+    result.trades.length > TRADES_SHOWN
+      ? `last ${TRADES_SHOWN} of ${result.trades.length} trades (--json for all)`
+      : 'trades';
   return [
     `${strategyName} on ${result.symbols.join(', ')}, ${first} → ${last} UTC, ${m.candles} candles`,
     '',
@@ -69,16 +78,31 @@ export function backtestTable(result: BacktestResult, strategyName: string): str
 export const backtestCommand: Command = {
   name: 'backtest',
   summary: 'run a strategy over candle CSVs through the trading pipeline and report the results',
-  usage: '--csv FILE [--csv FILE…] --strategy sma-cross [--fast 10 --slow 30] [--fee 0.001] [--json] [--report out.html]',
+  usage:
+    '--csv FILE [--csv FILE…] --strategy sma-cross [--fast 10 --slow 30] [--fee 0.001] [--json] [--report out.html]',
   options: {
     csv: { type: 'string', multiple: true, valueName: 'FILE', description: 'candle CSV; repeat for several symbols' },
     ...strategyOptions,
-    fee: { type: 'string', valueName: 'RATE', default: '0.001', description: 'taker fee rate (market and stop orders)' },
+    fee: {
+      type: 'string',
+      valueName: 'RATE',
+      default: '0.001',
+      description: 'taker fee rate (market and stop orders)',
+    },
     'maker-fee': { type: 'string', valueName: 'RATE', description: 'maker fee rate for limit orders (default: --fee)' },
-    'slippage-bps': { type: 'string', valueName: 'BPS', default: '0', description: 'slippage against you, basis points' },
+    'slippage-bps': {
+      type: 'string',
+      valueName: 'BPS',
+      default: '0',
+      description: 'slippage against you, basis points',
+    },
     cash: { type: 'string', valueName: 'QUOTE', default: '10000', description: 'starting cash in the quote currency' },
     json: { type: 'boolean', description: 'print JSON {trades, metrics, equity} instead of a table' },
-    report: { type: 'string', valueName: 'FILE', description: 'also write an HTML report (equity curve, drawdown, trades)' },
+    report: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'also write an HTML report (equity curve, drawdown, trades)',
+    },
   },
   details: `
 Orders decided on a candle's close fill on the next candle (market orders at its open), never on data from after
@@ -87,7 +111,8 @@ the decision. JSON: {"trades": [{"symbol", "entryTime", "entryPrice", "exitTime"
   run(values) {
     const files = requiredStrings(values, 'csv');
     const feeRate = numberOption(values, 'fee', { min: 0, max: 0.1 });
-    const makerFeeRate = values['maker-fee'] === undefined ? feeRate : numberOption(values, 'maker-fee', { min: 0, max: 0.1 });
+    const makerFeeRate =
+      values['maker-fee'] === undefined ? feeRate : numberOption(values, 'maker-fee', { min: 0, max: 0.1 });
     const slippageBps = numberOption(values, 'slippage-bps', { min: 0, max: 1000 });
     const initialCashQuote = numberOption(values, 'cash', { min: 1e-8 });
     const { factory, name }: { factory: StrategyFactory; name: string } = strategyFromOptions(values);

@@ -30,7 +30,9 @@ differs: the strategy (or a feature it reads) uses data from after the candle it
     });
     const difference = report.firstDifference;
     if (difference === null) {
-      console.log(`${name}: no look-ahead bias — ${report.decisionsCompared} decisions at ${report.cuts.length} cut points matched the full run`);
+      console.log(
+        `${name}: no look-ahead bias — ${report.decisionsCompared} decisions at ${report.cuts.length} cut points matched the full run`,
+      );
       return 0;
     }
     console.log(

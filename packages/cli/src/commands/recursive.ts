@@ -5,7 +5,8 @@ import { type Command, numberOption, requiredString, UsageError } from '../comma
 function offsetsOption(raw: unknown): number[] | undefined {
   if (raw === undefined) return undefined;
   const offsets = String(raw).split(',').map(Number);
-  if (offsets.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError('--offsets must be whole numbers ≥ 1, comma separated');
+  if (offsets.some((n) => !Number.isInteger(n) || n < 1))
+    throw new UsageError('--offsets must be whole numbers ≥ 1, comma separated');
   return offsets;
 }
 
@@ -17,7 +18,11 @@ export function recursiveTable(rows: RecursiveRow[]): string {
       Number.isFinite(row.warmup) ? String(row.warmup) : '∞',
       String(row.comparedValues),
       row.skipped ? '–' : row.maxRelativeDifference.toExponential(1),
-      row.skipped ? `skipped (${row.skipped})` : row.firstDisagreement ? `DIFFERS at index ${row.firstDisagreement.index}` : 'ok',
+      row.skipped
+        ? `skipped (${row.skipped})`
+        : row.firstDisagreement
+          ? `DIFFERS at index ${row.firstDisagreement.index}`
+          : 'ok',
     ]);
   }
   const widths = (lines[0] as string[]).map((_, i) => Math.max(...lines.map((l) => (l[i] as string).length)));
@@ -30,7 +35,11 @@ export const recursiveCommand: Command = {
   usage: '--csv FILE [--offsets N,N,…] [--tolerance 1e-6]',
   options: {
     csv: { type: 'string', valueName: 'FILE', description: 'candle CSV' },
-    offsets: { type: 'string', valueName: 'N,N,…', description: 'start offsets (default: 4 spread over the first half)' },
+    offsets: {
+      type: 'string',
+      valueName: 'N,N,…',
+      description: 'start offsets (default: 4 spread over the first half)',
+    },
     tolerance: { type: 'string', valueName: 'X', default: '1e-6', description: 'largest accepted relative difference' },
   },
   details: `

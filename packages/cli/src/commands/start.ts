@@ -28,13 +28,18 @@ export const startCommand: Command = {
   summary: 'run Keel (for now: the trading core on a demo market, with an HTML report)',
   usage: '[--data-dir DIR]',
   options: {
-    'data-dir': { type: 'string', valueName: 'DIR', description: 'real candle CSVs (default $KEEL_DATA_DIR or ../shared/data)' },
+    'data-dir': {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'real candle CSVs (default $KEEL_DATA_DIR or ../shared/data)',
+    },
   },
   details: `
 The platform's services (database, API, worker, dashboard) arrive with their issues; until then \`start\` runs the
 trading core end to end: market data → pipeline → paper broker → ledger → metrics, and writes data/reports/demo.html.`,
   run(values) {
-    const dataDir = (values['data-dir'] as string | undefined) ?? process.env.KEEL_DATA_DIR ?? join(repoRoot, '..', 'shared', 'data');
+    const dataDir =
+      (values['data-dir'] as string | undefined) ?? process.env.KEEL_DATA_DIR ?? join(repoRoot, '..', 'shared', 'data');
     const { series, source } = demoMarket(dataDir);
     console.log(`keel: market data: ${source}`);
     const result = runBacktest([series], smaCross({ fast: 10, slow: 30 }), { costs: { takerFeeRate: 0.001 } });

@@ -2,8 +2,9 @@
  * The HTML report of a backtest: headline metrics, the equity curve and the drawdown from peak (zoomable charts,
  * lightweight-charts inlined), and every trade. One self-contained file: it opens offline.
  */
-import { drawdownCurve, type Metrics } from '@keel/core/backtest/metrics.ts';
+
 import type { BacktestResult } from '@keel/core/backtest/engine.ts';
+import { drawdownCurve, type Metrics } from '@keel/core/backtest/metrics.ts';
 import { chartLibrarySource, escapeHtml, formatNumber, formatPercent, inlineJson, REPORT_STYLE } from './html.ts';
 
 const MS_PER_SECOND = 1000;
@@ -66,7 +67,9 @@ const equityPoints = ${inlineJson(equityPoints)};
 const drawdownPoints = ${inlineJson(drawdownPoints)};
 const LC = LightweightCharts;
 const theme = { layout: { background: { color: '#0f1419' }, textColor: '#c9d1d9' },
-  grid: { vertLines: { color: '#1c2630' }, horzLines: { color: '#1c2630' } }, timeScale: { timeVisible: true } };
+  grid: { vertLines: { color: '#1c2630' }, horzLines: { color: '#1c2630' } },
+  // Years of candles must fit the width at first: allow bars far thinner than a pixel.
+  timeScale: { timeVisible: true, minBarSpacing: 0.0001 } };
 function chart(id, points, options, type) {
   const c = LC.createChart(document.getElementById(id), { ...theme, autoSize: true });
   c.addSeries(type, options).setData(points.map(([time, value]) => ({ time, value })));

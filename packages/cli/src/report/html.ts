@@ -29,7 +29,9 @@ export function formatPercent(value: number | null): string {
 }
 
 export function formatNumber(value: number | null, digits = 2): string {
-  return value === null ? '–' : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  return value === null
+    ? '–'
+    : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
 export const REPORT_STYLE = `
