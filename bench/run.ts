@@ -2,10 +2,14 @@
  * `npm run bench`: every benchmark, each printing a table with ratios against baselines measured in the same run.
  * Speed and memory targets live here, never in timed tests. `npm run bench -- memory` runs one by name.
  */
+import { benchBacktest } from './backtest.ts';
 import { benchCandleMemory } from './candle-memory.ts';
+import { benchIndicators } from './indicators.ts';
 
 const benchmarks: Record<string, () => void | Promise<void>> = {
+  backtest: benchBacktest,
   memory: benchCandleMemory,
+  indicators: benchIndicators,
 };
 
 const only = process.argv.slice(2);

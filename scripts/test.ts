@@ -1,8 +1,8 @@
 /**
  * `npm test`: every suite of the project, one after another, then one summary line `N passed, N failed`
  * summed over all of them (CI reads that line). Suites: lint and format (Biome), strict type-check of every
- * workspace, and the unit/property/integration tests (Vitest). Services the suites need are started by
- * scripts/services.sh before and stopped after.
+ * workspace, and the unit/property/integration tests (Vitest). What the suites need from the machine is
+ * installed first (scripts/prerequisites.ts).
  *
  * Usage: npm test [-- --only lint|types|unit]
  */
@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensurePrerequisites } from './prerequisites.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const MIN_NODE_MAJOR = 24;
@@ -111,6 +112,12 @@ function main(): number {
     console.error(
       `Node ${process.versions.node} is too old: run through npm (npm test), which uses the pinned Node 24.`,
     );
+    return 1;
+  }
+  const problems = ensurePrerequisites();
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(problem);
+    console.log('0 passed, 1 failed');
     return 1;
   }
   const { values } = parseArgs({ options: { only: { type: 'string' } } });

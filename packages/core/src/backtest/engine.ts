@@ -37,6 +37,12 @@ export interface BacktestOptions {
   runId?: string;
   /** Collect every decision that produced an order (slower; for reports and audits). */
   recordDecisions?: boolean;
+  /**
+   * Candles opening before this time (ms UTC) only warm up features and strategy: their decisions are dropped and
+   * they add no equity point, so a test window starts with warm indicators and no history of trades. Default: trade
+   * from the first candle.
+   */
+  startTradingAt?: number;
 }
 
 export interface BacktestResult {
@@ -87,9 +93,11 @@ export function runBacktest(
     fills.push(fill);
   };
 
+  const startTradingAt = options.startTradingAt ?? Number.NEGATIVE_INFINITY;
   const steps = countTimeSteps(seriesList);
-  const equityTime = new Float64Array(steps);
-  const equityValue = new Float64Array(steps);
+  const warmupSteps = countTimeSteps(seriesList, startTradingAt);
+  const equityTime = new Float64Array(steps - warmupSteps);
+  const equityValue = new Float64Array(steps - warmupSteps);
   const cursor = new Int32Array(seriesList.length);
   let candlesInMarket = 0;
   const view: PortfolioView = ledger;
@@ -112,21 +120,25 @@ export function runBacktest(
       );
       ledger.mark(s, series.close[i] as number);
     }
-    equityTime[step] = time;
-    equityValue[step] = ledger.equityQuote;
-    if (ledger.hasPosition()) candlesInMarket++;
+    const trading = time >= startTradingAt;
+    if (trading) {
+      equityTime[step - warmupSteps] = time;
+      equityValue[step - warmupSteps] = ledger.equityQuote;
+      if (ledger.hasPosition()) candlesInMarket++;
+    }
     for (let s = 0; s < seriesList.length; s++) {
       const series = seriesList[s] as CandleSeries;
       const i = cursor[s] as number;
       if (i >= series.length || series.time[i] !== time) continue;
       const decisionTime = time + (candleMs[s] as number);
       const order = pipeline.onCandleClosed(s, series, i, view, decisionTime);
-      if (order !== null) broker.submit(order, decisionTime);
+      if (order !== null && trading) broker.submit(order, decisionTime);
       cursor[s] = i + 1;
     }
   }
 
-  const lastTime = steps > 0 ? (equityTime[steps - 1] as number) : 0;
+  if (equityTime.length === 0) throw new BacktestError('no candle at or after startTradingAt: nothing to trade');
+  const lastTime = equityTime[equityTime.length - 1] as number;
   tradeLog.closeAllAt((symbol) => ledger.markPrice(symbol), lastTime);
   const equity = { time: equityTime, equity: equityValue };
   const barMs = Math.min(...candleMs.filter((ms) => ms > 0));
@@ -161,13 +173,14 @@ function nextTime(seriesList: readonly CandleSeries[], cursor: Int32Array): numb
   return earliest;
 }
 
-function countTimeSteps(seriesList: readonly CandleSeries[]): number {
-  if (seriesList.length === 1) return (seriesList[0] as CandleSeries).length;
+/** Distinct candle times across all series, counting only those before `before` when given. */
+function countTimeSteps(seriesList: readonly CandleSeries[], before = Number.POSITIVE_INFINITY): number {
+  if (seriesList.length === 1 && before === Number.POSITIVE_INFINITY) return (seriesList[0] as CandleSeries).length;
   const cursor = new Int32Array(seriesList.length);
   let steps = 0;
   for (;;) {
     const time = nextTime(seriesList, cursor);
-    if (time === Number.POSITIVE_INFINITY) return steps;
+    if (time === Number.POSITIVE_INFINITY || time >= before) return steps;
     steps++;
     for (let s = 0; s < seriesList.length; s++) {
       const series = seriesList[s] as CandleSeries;

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ClosedTrade, computeMetrics, drawdownCurve, historicalVar, maxDrawdownOf } from './metrics.ts';
+import {
+  type ClosedTrade,
+  computeMetrics,
+  drawdownCurve,
+  historicalVar,
+  kthSmallest,
+  maxDrawdownOf,
+} from './metrics.ts';
 
 const HOUR = 3_600_000;
 
@@ -69,5 +76,17 @@ describe('historicalVar', () => {
   it('is the loss at the 5th percentile', () => {
     const returns = Float64Array.from({ length: 101 }, (_, i) => (i - 50) / 1000);
     expect(historicalVar(returns, 0.05)).toBeCloseTo(0.045, 12);
+  });
+});
+
+describe('kthSmallest', () => {
+  it('equals sorting and indexing', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true }), { minLength: 1, maxLength: 300 }), fc.nat(), (xs, k) => {
+        const index = k % xs.length;
+        const sorted = [...xs].sort((a, b) => a - b);
+        expect(kthSmallest(Float64Array.from(xs), index)).toBe(sorted[index]);
+      }),
+    );
   });
 });
