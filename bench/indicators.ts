@@ -8,7 +8,8 @@
  * built once, outside the timed region (which favours them), while Keel reads the columnar series. Every pass adds
  * one output per candle (EMA 12) to a checksum and returns each indicator's final output, so no work can be
  * dropped; the final outputs are compared with Keel's to show that the libraries compute the same indicators.
- * A second table times each indicator alone, to find the hot spots of Keel's set.
+ * A second table times each indicator alone, each library's in a fresh worker (see BreakdownJob), to find the hot
+ * spots of Keel's set.
  */
 import { readFileSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -127,10 +128,9 @@ interface Library {
 let sink = 0;
 
 function loadMarket(): Market {
-  const series = hasSharedData()
-    ? loadCandlesCsv(dataFile('BTC-USDT_1h.csv'))
-    : syntheticMarket({ candles: SYNTHETIC_CANDLES });
-  const title = hasSharedData()
+  const real = hasSharedData();
+  const series = real ? loadCandlesCsv(dataFile('BTC-USDT_1h.csv')) : syntheticMarket({ candles: SYNTHETIC_CANDLES });
+  const title = real
     ? `${series.symbol} 1h, ${series.length.toLocaleString('en-US')} real candles`
     : `SYNTHETIC market (shared data missing), ${series.length.toLocaleString('en-US')} candles`;
   const candles = Array.from({ length: series.length }, (_, index) => ({
@@ -286,8 +286,8 @@ function technicalIndicatorsPass({ candles }: Market): PassResult {
   const indicators = createTechnicalIndicators();
   let consumed = 0;
   let sma20: number | undefined;
-  let ema26: number | undefined;
   let ema12: number | undefined;
+  let ema26: number | undefined;
   let rsi14: number | undefined;
   let macd: { signal?: number } | undefined;
   let bollinger: { upper: number } | undefined;
