@@ -4,11 +4,13 @@
  */
 import { benchBacktest } from './backtest.ts';
 import { benchCandleMemory } from './candle-memory.ts';
+import { benchFeatures } from './features.ts';
 import { benchIndicators } from './indicators.ts';
 
 const benchmarks: Record<string, () => void | Promise<void>> = {
   backtest: benchBacktest,
   memory: benchCandleMemory,
+  features: benchFeatures,
   indicators: benchIndicators,
 };
 

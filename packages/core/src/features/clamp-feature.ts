@@ -1,0 +1,19 @@
+/**
+ * The last step of every feature: an undefined value (NaN during warm-up, or a masked input) becomes 0, and
+ * anything else is held inside its documented range, so a model never sees NaN, ±Infinity or an outlier
+ * that dwarfs the other columns.
+ */
+
+/** Bound of the clipped features (z-scores, distances in ATRs): 5 standard deviations or 5 ATRs. */
+export const FEATURE_CLIP = 5;
+
+/** `value` clamped to [min, max]; 0 when `value` is NaN. ±Infinity clamps to the nearer bound. */
+export function clampFeature(value: number, min: number, max: number): number {
+  if (value > min) return Math.min(value, max);
+  return value <= min ? min : 0;
+}
+
+/** `value` clamped to ±FEATURE_CLIP; 0 when NaN. */
+export function clipFeature(value: number): number {
+  return clampFeature(value, -FEATURE_CLIP, FEATURE_CLIP);
+}

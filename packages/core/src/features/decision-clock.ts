@@ -1,0 +1,28 @@
+/**
+ * Where each candle's close lies, i.e. the decision time its features serve: open time + candle length.
+ * The length is given, or inferred per symbol as the smallest step between consecutive candle times seen so
+ * far (gaps only make steps longer). Before a symbol's second candle the length is unknown and taken as 0,
+ * so its close is its open: conservative, as only data older than the candle can then qualify.
+ */
+export class DecisionClock {
+  private readonly givenCandleMs: number;
+  private readonly previousTimes: Float64Array;
+  private readonly candleMs: Float64Array;
+
+  /** `candleMs` NaN: infer it. */
+  constructor(symbolCount: number, candleMs: number) {
+    this.givenCandleMs = candleMs;
+    this.previousTimes = new Float64Array(symbolCount).fill(Number.NaN);
+    this.candleMs = new Float64Array(symbolCount).fill(Number.POSITIVE_INFINITY);
+  }
+
+  /** The close of the candle of `symbolIndex` opening at `openTime`; call once per candle, in order. */
+  closeTime(symbolIndex: number, openTime: number): number {
+    if (!Number.isNaN(this.givenCandleMs)) return openTime + this.givenCandleMs;
+    const step = openTime - (this.previousTimes[symbolIndex] as number);
+    this.previousTimes[symbolIndex] = openTime;
+    if (step < (this.candleMs[symbolIndex] as number)) this.candleMs[symbolIndex] = step;
+    const candleMs = this.candleMs[symbolIndex] as number;
+    return candleMs === Number.POSITIVE_INFINITY ? openTime : openTime + candleMs;
+  }
+}

@@ -1,0 +1,267 @@
+/**
+ * The candle-derived features of one symbol: streaming indicators and rolling normalisers, fed one closed
+ * candle at a time, writing their columns of the feature vector in place. Definitions, normalisations and
+ * warm-ups are listed in README.md; the columns written by the engine (correlation, order book, funding) are
+ * not touched here. Every value written is finite: an undefined one (warm-up) is written as 0.
+ */
+import { AverageDirectionalIndex } from '../indicators/adx.ts';
+import { AverageTrueRange } from '../indicators/atr.ts';
+import { Macd } from '../indicators/macd.ts';
+import { OnBalanceVolume } from '../indicators/obv.ts';
+import { RelativeStrengthIndex } from '../indicators/rsi.ts';
+import { SimpleMovingAverage } from '../indicators/sma.ts';
+import { Stochastic } from '../indicators/stochastic.ts';
+import { SupportResistance } from '../indicators/support-resistance.ts';
+import { VolumeProfile } from '../indicators/volume-profile.ts';
+import type { CandleSeries } from '../market/types.ts';
+import { clampFeature, clipFeature, FEATURE_CLIP } from './clamp-feature.ts';
+import { FEATURE_INDEX, type FeatureName } from './feature-names.ts';
+import type { ResolvedFeatureOptions } from './feature-options.ts';
+import { LagRing } from './lag-ring.ts';
+import { RollingMoments } from './rolling-moments.ts';
+
+/** TA-Lib's classic periods (Wilder's 14 for RSI, ATR and ADX; Appel's 12/26/9; Bollinger's 20/2; Lane's 14/3/3). */
+const RSI_PERIOD = 14;
+const MACD_FAST = 12;
+const MACD_SLOW = 26;
+const MACD_SIGNAL = 9;
+const BOLLINGER_PERIOD = 20;
+const BOLLINGER_DEVIATIONS = 2;
+const ATR_PERIOD = 14;
+const STOCHASTIC_FAST_K = 14;
+const STOCHASTIC_SLOW_K = 3;
+const STOCHASTIC_SLOW_D = 3;
+const ADX_PERIOD = 14;
+
+/** The horizons, in candles, of the three log-return features. */
+const SHORT_HORIZON = 1;
+const MEDIUM_HORIZON = 4;
+const LONG_HORIZON = 24;
+
+/** RSI and stochastic %K live in [0, 100]; (x − 50) / 50 maps them onto [−1, 1]. ADX / 100 onto [0, 1]. */
+const PERCENT_MIDPOINT = 50;
+const PERCENT = 100;
+
+/**
+ * Floor under the volume before its logarithm: a candle without trades would otherwise give −∞. It is far
+ * below any traded quantity (one satoshi is 1e-8 BTC), so a zero-volume candle lands at the −5 clip.
+ */
+const VOLUME_FLOOR = 1e-8;
+
+const {
+  log_return_1_z: LOG_RETURN_SHORT,
+  log_return_4_z: LOG_RETURN_MEDIUM,
+  log_return_24_z: LOG_RETURN_LONG,
+  rsi: RSI,
+  macd_histogram_z: MACD_HISTOGRAM,
+  bollinger_percent_b: BOLLINGER_PERCENT_B,
+  bollinger_bandwidth_z: BOLLINGER_BANDWIDTH,
+  atr_to_price: ATR_TO_PRICE,
+  volume_z: VOLUME,
+  poc_distance_atr: POC_DISTANCE,
+  support_distance_atr: SUPPORT_DISTANCE,
+  resistance_distance_atr: RESISTANCE_DISTANCE,
+  adx: ADX,
+  stochastic_k: STOCHASTIC_K,
+  obv_slope: OBV_SLOPE,
+  realised_volatility_z: REALISED_VOLATILITY,
+} = FEATURE_INDEX;
+
+export class SymbolFeatures {
+  /**
+   * Per feature, the number of leading candles whose value is undefined or still depends on older history;
+   * from that 0-based candle index on it is a function of recent candles alone (to within 1e-6).
+   */
+  readonly warmups: Readonly<Record<FeatureName, number>>;
+  /** 1-candle log return of the latest candle (ln close − ln previous close); NaN on the first candle. */
+  logReturn = Number.NaN;
+
+  private readonly rsi = new RelativeStrengthIndex({ period: RSI_PERIOD });
+  private readonly macd = new Macd({ fast: MACD_FAST, slow: MACD_SLOW, signal: MACD_SIGNAL });
+  /**
+   * Bollinger's middle band and σ: the population mean and standard deviation of the last 20 closes, as
+   * TA_BBANDS defines them. Computed with RollingMoments rather than BollingerBands, whose TA-Lib numerics
+   * (σ² = mean(x²) − mean², running sums, σ = 0 below an absolute 1e-14) lose about seven digits on quiet
+   * windows — a 1e-7 history dependence once divided by σ — and collapse the bands of prices under ≈1e-4.
+   */
+  private readonly bollinger = new RollingMoments(BOLLINGER_PERIOD);
+  private readonly atr = new AverageTrueRange({ period: ATR_PERIOD });
+  private readonly stochastic = new Stochastic({
+    fastK: STOCHASTIC_FAST_K,
+    slowK: STOCHASTIC_SLOW_K,
+    slowD: STOCHASTIC_SLOW_D,
+  });
+  private readonly adx = new AverageDirectionalIndex({ period: ADX_PERIOD });
+  private readonly obv = new OnBalanceVolume();
+  private readonly volumeProfile: VolumeProfile;
+  private readonly levels: SupportResistance;
+
+  private readonly logCloses = new LagRing(LONG_HORIZON + 1);
+  private readonly shortReturns: RollingMoments;
+  private readonly mediumReturns: RollingMoments;
+  private readonly longReturns: RollingMoments;
+  private readonly histograms: RollingMoments;
+  private readonly bandwidths: RollingMoments;
+  private readonly logVolumes: RollingMoments;
+  /** The last `volatilityWindow` 1-candle returns; their standard deviation is the realised volatility. */
+  private readonly recentReturns: RollingMoments;
+  private readonly volatilities: RollingMoments;
+  private readonly obvHistory: LagRing;
+  private readonly volumeAverage: SimpleMovingAverage;
+  private readonly obvSlopeWindow: number;
+  /** The latest ATR, read by the support/resistance distances. */
+  private atrValue = Number.NaN;
+
+  constructor(options: ResolvedFeatureOptions) {
+    const { zScoreWindow, volatilityWindow, obvSlopeWindow, correlationWindow } = options;
+    this.volumeProfile = new VolumeProfile({ window: options.volumeProfileWindow, atrPeriod: ATR_PERIOD });
+    this.levels = new SupportResistance({
+      strength: options.pivotStrength,
+      maxAgeCandles: options.levelMaxAgeCandles,
+    });
+    this.shortReturns = new RollingMoments(zScoreWindow);
+    this.mediumReturns = new RollingMoments(zScoreWindow);
+    this.longReturns = new RollingMoments(zScoreWindow);
+    this.histograms = new RollingMoments(zScoreWindow);
+    this.bandwidths = new RollingMoments(zScoreWindow);
+    this.logVolumes = new RollingMoments(zScoreWindow);
+    this.recentReturns = new RollingMoments(volatilityWindow);
+    this.volatilities = new RollingMoments(zScoreWindow);
+    this.obvHistory = new LagRing(obvSlopeWindow + 1);
+    this.volumeAverage = new SimpleMovingAverage({ period: obvSlopeWindow });
+    this.obvSlopeWindow = obvSlopeWindow;
+
+    // A z-score needs a full window of defined inputs: the input's own warm-up plus zScoreWindow − 1 candles.
+    const zScored = (inputWarmup: number) => inputWarmup + zScoreWindow - 1;
+    this.warmups = {
+      log_return_1_z: zScored(SHORT_HORIZON),
+      log_return_4_z: zScored(MEDIUM_HORIZON),
+      log_return_24_z: zScored(LONG_HORIZON),
+      rsi: this.rsi.warmup,
+      macd_histogram_z: zScored(this.macd.warmup),
+      bollinger_percent_b: BOLLINGER_PERIOD - 1,
+      bollinger_bandwidth_z: zScored(BOLLINGER_PERIOD - 1),
+      atr_to_price: this.atr.warmup,
+      volume_z: zScored(0),
+      poc_distance_atr: this.volumeProfile.warmup,
+      support_distance_atr: Math.max(this.levels.warmup, this.atr.warmup),
+      resistance_distance_atr: Math.max(this.levels.warmup, this.atr.warmup),
+      adx: this.adx.warmup,
+      stochastic_k: this.stochastic.warmup,
+      obv_slope: obvSlopeWindow,
+      // The first return is at candle 1, so the first full volatility window ends at candle volatilityWindow.
+      realised_volatility_z: zScored(volatilityWindow),
+      // A pair per candle from candle 1 on, one candle late when the reference's candle comes after ours.
+      btc_correlation: correlationWindow + 1,
+      btc_correlation_available: correlationWindow + 1,
+      order_book_imbalance: 0,
+      order_book_available: 0,
+      funding_rate: 0,
+      funding_available: 0,
+    };
+  }
+
+  /**
+   * Feeds candle `index` of `series` and writes this symbol's candle-derived columns of `out`.
+   *
+   * The work is split in parts that each fit V8's inlining budget and take (series, index, out) rather than
+   * prices: a call that is not inlined boxes its double arguments, i.e. allocates on every candle.
+   */
+  update(series: CandleSeries, index: number, out: Float32Array): void {
+    this.updateReturns(series, index, out);
+    this.updateOscillators(series, index, out);
+    this.updateRange(series, index, out);
+    this.updateVolume(series, index, out);
+    this.updateVolumeProfile(series, index, out);
+    this.updateLevels(series, index, out);
+  }
+
+  private updateReturns(series: CandleSeries, index: number, out: Float32Array): void {
+    const logClose = Math.log(series.close[index] as number);
+    const logCloses = this.logCloses;
+    logCloses.push(logClose);
+    const logReturn = logClose - logCloses.ago(SHORT_HORIZON);
+    this.logReturn = logReturn;
+    out[LOG_RETURN_SHORT] = clipFeature(zScoreOf(this.shortReturns, logReturn));
+    out[LOG_RETURN_MEDIUM] = clipFeature(zScoreOf(this.mediumReturns, logClose - logCloses.ago(MEDIUM_HORIZON)));
+    out[LOG_RETURN_LONG] = clipFeature(zScoreOf(this.longReturns, logClose - logCloses.ago(LONG_HORIZON)));
+    const recentReturns = this.recentReturns;
+    if (!Number.isNaN(logReturn)) recentReturns.update(logReturn);
+    out[REALISED_VOLATILITY] = clipFeature(zScoreOf(this.volatilities, recentReturns.standardDeviation));
+  }
+
+  private updateOscillators(series: CandleSeries, index: number, out: Float32Array): void {
+    const high = series.high[index] as number;
+    const low = series.low[index] as number;
+    const close = series.close[index] as number;
+    out[RSI] = clampFeature((this.rsi.update(close) - PERCENT_MIDPOINT) / PERCENT_MIDPOINT, -1, 1);
+    const macd = this.macd;
+    macd.update(close);
+    out[MACD_HISTOGRAM] = clipFeature(zScoreOf(this.histograms, macd.histogram / close));
+    const stochastic = this.stochastic;
+    stochastic.update(high, low, close);
+    out[STOCHASTIC_K] = clampFeature((stochastic.k - PERCENT_MIDPOINT) / PERCENT_MIDPOINT, -1, 1);
+    out[ADX] = clampFeature(this.adx.update(high, low, close) / PERCENT, 0, 1);
+  }
+
+  private updateRange(series: CandleSeries, index: number, out: Float32Array): void {
+    const close = series.close[index] as number;
+    const atr = this.atr.update(series.high[index] as number, series.low[index] as number, close);
+    this.atrValue = atr;
+    out[ATR_TO_PRICE] = clampFeature(atr / close, 0, 1);
+    const bollinger = this.bollinger;
+    bollinger.update(close);
+    // 2·%B − 1 = (close − middle) / (k·σ): −1 on the lower band, +1 on the upper one, 0 on the middle.
+    out[BOLLINGER_PERCENT_B] = clipFeature(bollinger.zScore(close) / BOLLINGER_DEVIATIONS);
+    const bandwidth = (2 * BOLLINGER_DEVIATIONS * bollinger.standardDeviation) / bollinger.mean;
+    out[BOLLINGER_BANDWIDTH] = clipFeature(zScoreOf(this.bandwidths, bandwidth));
+  }
+
+  private updateVolume(series: CandleSeries, index: number, out: Float32Array): void {
+    const volume = series.volume[index] as number;
+    out[VOLUME] = clipFeature(zScoreOf(this.logVolumes, Math.log(Math.max(volume, VOLUME_FLOOR))));
+    const obv = this.obv.update(series.close[index] as number, volume);
+    const obvHistory = this.obvHistory;
+    obvHistory.push(obv);
+    const windowVolume = this.volumeAverage.update(volume) * this.obvSlopeWindow;
+    // Net signed volume over the window as a share of all its volume: −1 (every candle fell) to +1.
+    out[OBV_SLOPE] = clampFeature((obv - obvHistory.ago(this.obvSlopeWindow)) / windowVolume, -1, 1);
+  }
+
+  private updateVolumeProfile(series: CandleSeries, index: number, out: Float32Array): void {
+    const volumeProfile = this.volumeProfile;
+    volumeProfile.update(
+      series.high[index] as number,
+      series.low[index] as number,
+      series.close[index] as number,
+      series.volume[index] as number,
+    );
+    out[POC_DISTANCE] = clipFeature(volumeProfile.closeToPocAtr);
+  }
+
+  private updateLevels(series: CandleSeries, index: number, out: Float32Array): void {
+    const close = series.close[index] as number;
+    const levels = this.levels;
+    levels.update(series.high[index] as number, series.low[index] as number, close);
+    const atr = this.atrValue;
+    out[SUPPORT_DISTANCE] = clampFeature(distanceInAtr(close - levels.support, atr), 0, FEATURE_CLIP);
+    out[RESISTANCE_DISTANCE] = clampFeature(distanceInAtr(levels.resistance - close, atr), 0, FEATURE_CLIP);
+  }
+}
+
+/** Adds a defined input to its window and scores it; NaN (not added) while the input is still undefined. */
+function zScoreOf(moments: RollingMoments, value: number): number {
+  if (Number.isNaN(value)) return Number.NaN;
+  moments.update(value);
+  return moments.zScore(value);
+}
+
+/**
+ * A price distance in ATRs; NaN while the ATR is undefined, +∞ (clipped to the far bound) when there is no
+ * level (its price is NaN) or the ATR is 0.
+ */
+function distanceInAtr(distance: number, atr: number): number {
+  if (Number.isNaN(atr)) return Number.NaN;
+  if (Number.isNaN(distance)) return Number.POSITIVE_INFINITY;
+  return distance / atr;
+}
