@@ -1,4 +1,5 @@
 import { checkLookahead, type RecordedDecision } from '@keel/core/bias/lookahead.ts';
+import { FeatureEngine } from '@keel/core/features/feature-engine.ts';
 import { loadCandlesCsv } from '@keel/core/market/csv.ts';
 import { type Command, numberOption, requiredStrings } from '../command.ts';
 import { strategyFromOptions, strategyOptions } from '../strategy-options.ts';
@@ -16,6 +17,7 @@ export const lookaheadCommand: Command = {
     ...strategyOptions,
     cuts: { type: 'string', valueName: 'N', default: '20', description: 'how many random cut points' },
     seed: { type: 'string', valueName: 'N', default: '1', description: 'seed of the cut points (replays a failure)' },
+    features: { type: 'boolean', description: 'also run the feature engine and compare the feature vectors' },
   },
   details: `
 For each cut point the whole backtest is run again on the data up to that candle only. Every decision made on the
@@ -27,6 +29,7 @@ differs: the strategy (or a feature it reads) uses data from after the candle it
     const report = checkLookahead(seriesList, factory, {
       cuts: numberOption(values, 'cuts', { integer: true, min: 1, max: 10_000 }),
       seed: numberOption(values, 'seed', { integer: true }),
+      ...(values.features ? { createFeatures: (symbols: readonly string[]) => new FeatureEngine({ symbols }) } : {}),
     });
     const difference = report.firstDifference;
     if (difference === null) {

@@ -1,4 +1,4 @@
-import { checkIndicatorsRecursive, type RecursiveRow } from '@keel/core/bias/recursive.ts';
+import { checkFeaturesRecursive, checkIndicatorsRecursive, type RecursiveRow } from '@keel/core/bias/recursive.ts';
 import { loadCandlesCsv } from '@keel/core/market/csv.ts';
 import { type Command, numberOption, requiredString, UsageError } from '../command.ts';
 
@@ -31,7 +31,7 @@ export function recursiveTable(rows: RecursiveRow[]): string {
 
 export const recursiveCommand: Command = {
   name: 'recursive',
-  summary: 'recursive-formula check: indicators from different history lengths agree after their warm-up',
+  summary: 'recursive-formula check: indicators and features from different history lengths agree after their warm-up',
   usage: '--csv FILE [--offsets N,N,…] [--tolerance 1e-6]',
   options: {
     csv: { type: 'string', valueName: 'FILE', description: 'candle CSV' },
@@ -48,11 +48,13 @@ two must agree within the tolerance. Exit status 1 when any output differs.`,
   run(values) {
     const series = loadCandlesCsv(requiredString(values, 'csv'));
     const startOffsets = offsetsOption(values.offsets);
-    const rows = checkIndicatorsRecursive(series, {
+    const options = {
       tolerance: numberOption(values, 'tolerance', { min: 0 }),
       ...(startOffsets ? { startOffsets } : {}),
-    });
-    console.log(recursiveTable(rows));
-    return rows.some((row) => row.firstDisagreement !== null) ? 1 : 0;
+    };
+    const indicators = checkIndicatorsRecursive(series, options);
+    const features = checkFeaturesRecursive(series, options);
+    console.log(`Indicators\n${recursiveTable(indicators)}\n\nFeatures\n${recursiveTable(features)}`);
+    return [...indicators, ...features].some((row) => row.firstDisagreement !== null) ? 1 : 0;
   },
 };

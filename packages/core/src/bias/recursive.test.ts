@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dataFile, hasSharedData } from '../../test/shared-data.ts';
 import { loadCandlesCsv } from '../market/csv.ts';
 import { type CandleSeries, sliceSeries } from '../market/types.ts';
-import { checkIndicatorsRecursive, compareHistories, type OutputMatrix } from './recursive.ts';
+import { checkFeaturesRecursive, checkIndicatorsRecursive, compareHistories, type OutputMatrix } from './recursive.ts';
 
 describe('checkIndicatorsRecursive', () => {
   it.skipIf(!hasSharedData())('finds every indicator consistent after its declared warm-up on real candles', () => {
@@ -14,6 +14,14 @@ describe('checkIndicatorsRecursive', () => {
       expect(row.comparedValues, row.name).toBeGreaterThan(1000);
     }
     expect(rows.find((row) => row.name === 'OBV')?.skipped).toMatch(/cumulative/);
+  });
+
+  it.skipIf(!hasSharedData())('finds every feature consistent after its declared warm-up on real candles', () => {
+    const series = sliceSeries(loadCandlesCsv(dataFile('BTC-USDT_1h.csv')), 0, 8000);
+    const rows = checkFeaturesRecursive(series, { startOffsets: [700, 2000] });
+    expect(rows.length).toBeGreaterThanOrEqual(15);
+    for (const row of rows) expect(row.firstDisagreement, row.name).toBeNull();
+    expect(rows.find((row) => row.name === 'rsi')?.comparedValues).toBeGreaterThan(5000);
   });
 
   it('catches an output whose declared warm-up is too short', () => {

@@ -4,6 +4,9 @@
  * start converges; one whose declared warm-up is too short, or a cumulative value (OBV) that never forgets its
  * start, shows up here with the first index where the values still differ.
  */
+import { computeFeatures, type FeatureMatrix } from '../features/compute-features.ts';
+import { FeatureEngine } from '../features/feature-engine.ts';
+import { FEATURE_NAMES } from '../features/feature-names.ts';
 import { INDICATOR_NAMES, StreamingIndicatorSet } from '../indicators/indicator-set.ts';
 import { type CandleSeries, sliceSeries } from '../market/types.ts';
 
@@ -113,4 +116,21 @@ export function checkIndicatorsRecursive(series: CandleSeries, options: Recursiv
   const set = new StreamingIndicatorSet();
   const warmups = INDICATOR_NAMES.map((name) => set.warmups[name]);
   return compareHistories(series, INDICATOR_NAMES, warmups, indicatorOutputs, options);
+}
+
+/** Feature columns of one symbol, as OutputMatrix (single-symbol run: no reference symbol unless it is BTC itself). */
+export function featureOutputs(series: CandleSeries): OutputMatrix {
+  const { matrices } = computeFeatures([series]);
+  const matrix = matrices[0] as FeatureMatrix;
+  return FEATURE_NAMES.map((_, f) => {
+    const column = new Float64Array(series.length);
+    for (let i = 0; i < series.length; i++) column[i] = matrix.values[i * matrix.width + f] as number;
+    return column;
+  });
+}
+
+export function checkFeaturesRecursive(series: CandleSeries, options: RecursiveOptions = {}): RecursiveRow[] {
+  const engine = new FeatureEngine({ symbols: [series.symbol] });
+  const warmups = FEATURE_NAMES.map((name) => engine.featureWarmups[name]);
+  return compareHistories(series, FEATURE_NAMES, warmups, featureOutputs, options);
 }
