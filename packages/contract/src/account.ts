@@ -1,0 +1,101 @@
+/** The user's own account: profile, exchange keys (write-only), notification channels, API tokens, IP allowlist. */
+import { z } from 'zod';
+import { IsoTime, RiskTolerance, Uuid } from './common.ts';
+
+export const Profile = z.object({
+  id: Uuid,
+  email: z.string(),
+  displayName: z.string().nullable(),
+  riskTolerance: RiskTolerance,
+  isAdmin: z.boolean(),
+  /** The quote currency the dashboard shows money in. */
+  currency: z.string(),
+  createdAt: IsoTime,
+});
+export const ProfileUpdate = z
+  .object({
+    displayName: z.string().trim().min(1).max(80).nullable(),
+    riskTolerance: RiskTolerance,
+    currency: z.string().regex(/^[A-Z]{3,5}$/, 'a currency code such as USDT or USD'),
+  })
+  .partial()
+  .strict();
+
+export const EXCHANGES = ['binance', 'bybit', 'kraken', 'okx', 'coinbase'] as const;
+export const Exchange = z.enum(EXCHANGES);
+
+/** What the API shows of a stored key: never the secret, only that there is one and its last 4 characters. */
+export const ExchangeCredential = z.object({
+  id: Uuid,
+  exchange: Exchange,
+  label: z.string(),
+  apiKeyLast4: z.string(),
+  hasSecret: z.boolean(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+
+/**
+ * A new key. The secret is encrypted in the browser to the server's public key (WebCrypto) before it leaves:
+ * `encryptedSecret` is that envelope, opaque to everything but the server's private key.
+ */
+export const ExchangeCredentialCreate = z
+  .object({
+    exchange: Exchange,
+    label: z.string().trim().min(1).max(60),
+    apiKey: z.string().trim().min(8).max(256),
+    encryptedSecret: z.string().min(16).max(4096),
+  })
+  .strict();
+
+export const NotificationEvent = z.enum(['fill', 'breaker', 'anomaly', 'error', 'daily_summary']);
+export const NotificationChannel = z.object({
+  id: Uuid,
+  kind: z.enum(['telegram', 'email']),
+  target: z.string(),
+  verified: z.boolean(),
+  events: z.array(NotificationEvent),
+  createdAt: IsoTime,
+});
+export const NotificationChannelCreate = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('email'), target: z.email(), events: z.array(NotificationEvent).min(1) }).strict(),
+  z.object({ kind: z.literal('telegram'), events: z.array(NotificationEvent).min(1) }).strict(),
+]);
+export const TelegramLinkCode = z.object({ code: z.string(), expiresAt: IsoTime, botUsername: z.string().nullable() });
+
+export const ApiTokenScope = z.enum(['read', 'trade', 'admin']);
+export const ApiToken = z.object({
+  id: Uuid,
+  name: z.string(),
+  scopes: z.array(ApiTokenScope),
+  /** First characters of the token, to recognise it; the token itself is shown once, at creation. */
+  prefix: z.string(),
+  expiresAt: IsoTime.nullable(),
+  lastUsedAt: IsoTime.nullable(),
+  createdAt: IsoTime,
+});
+export const ApiTokenCreate = z
+  .object({
+    name: z.string().trim().min(1).max(60),
+    scopes: z.array(ApiTokenScope).min(1),
+    expiresAt: IsoTime.nullable().optional(),
+  })
+  .strict();
+export const ApiTokenCreated = ApiToken.extend({ token: z.string() });
+
+/** An IPv4/IPv6 address or CIDR block that API tokens may be used from. */
+export const IpAllowlistEntry = z.object({
+  id: Uuid,
+  cidr: z.string(),
+  note: z.string().nullable(),
+  createdAt: IsoTime,
+});
+export const IpAllowlistCreate = z
+  .object({
+    cidr: z.union([z.cidrv4(), z.cidrv6(), z.ipv4(), z.ipv6()], { error: 'an IP address or CIDR block' }),
+    note: z.string().trim().max(120).nullable().optional(),
+  })
+  .strict();
+
+export type Profile = z.infer<typeof Profile>;
+export type ProfileUpdate = z.infer<typeof ProfileUpdate>;

@@ -1,0 +1,87 @@
+/** Bots: what a user configures, and the state the worker reports back. */
+import { z } from 'zod';
+import { DecimalString, IsoTime, Symbol, Timeframe, Uuid } from './common.ts';
+
+/** Platform caps: a bot's limits may be tighter, never looser. */
+export const PLATFORM_MAX_POSITION_FRACTION = 0.1;
+export const PLATFORM_MIN_CONFIDENCE = 0.6;
+export const PLATFORM_HALT_DRAWDOWN = 0.15;
+
+export const AgentName = z.enum(['ppo', 'conservative', 'aggressive', 'balanced', 'contrarian']);
+export const BotMode = z.enum(['paper', 'live']);
+export const BotStatus = z.enum(['stopped', 'starting', 'running', 'paused', 'halted', 'killed', 'error']);
+export const BreakerState = z.enum(['ACTIVE', 'REDUCED', 'CONSERVATIVE', 'HALTED']);
+
+export const RiskLimits = z
+  .object({
+    /** Largest position as a fraction of equity. */
+    maxPositionFraction: z.number().gt(0).max(PLATFORM_MAX_POSITION_FRACTION).default(PLATFORM_MAX_POSITION_FRACTION),
+    /** Below this confidence no new position is opened. */
+    minConfidence: z.number().min(PLATFORM_MIN_CONFIDENCE).max(1).default(PLATFORM_MIN_CONFIDENCE),
+    /** Total exposure to mutually correlated assets, as a fraction of equity. */
+    maxCorrelatedExposure: z.number().gt(0).max(1).default(0.1),
+    /** One-day 95% VaR limit as a fraction of equity. */
+    maxVar95: z.number().gt(0).max(1).default(0.05),
+    stopLossFraction: z.number().gt(0).max(0.5).nullable().default(0.05),
+    takeProfitFraction: z.number().gt(0).max(5).nullable().default(null),
+    trailingStopFraction: z.number().gt(0).max(0.5).nullable().default(null),
+    /** What happens to open positions when the 15% breaker halts trading. */
+    onHalt: z.enum(['close', 'hold']).default('close'),
+  })
+  .strict();
+
+export const BotCreate = z
+  .object({
+    name: z.string().trim().min(1, 'give the bot a name').max(60),
+    symbols: z.array(Symbol).min(1, 'pick at least one market').max(20),
+    timeframe: Timeframe.default('1h'),
+    mode: BotMode.default('paper'),
+    agents: z.array(AgentName).min(1).default(['ppo', 'conservative', 'aggressive', 'balanced', 'contrarian']),
+    risk: RiskLimits.default(RiskLimits.parse({})),
+    /** Paper bots: starting cash in the quote currency. */
+    initialCashQuote: DecimalString.default('10000'),
+    /** Live bots: the exchange key to trade with. */
+    exchangeCredentialId: Uuid.nullable().default(null),
+  })
+  .strict()
+  .refine((bot) => bot.mode === 'paper' || bot.exchangeCredentialId !== null, {
+    message: 'a live bot needs an exchange key',
+    path: ['exchangeCredentialId'],
+  });
+
+export const BotUpdate = z
+  .object({
+    name: z.string().trim().min(1).max(60),
+    symbols: z.array(Symbol).min(1).max(20),
+    timeframe: Timeframe,
+    agents: z.array(AgentName).min(1),
+    risk: RiskLimits,
+  })
+  .partial()
+  .strict();
+
+export const Bot = z.object({
+  id: Uuid,
+  name: z.string(),
+  symbols: z.array(Symbol),
+  timeframe: Timeframe,
+  mode: BotMode,
+  agents: z.array(AgentName),
+  risk: RiskLimits,
+  initialCashQuote: DecimalString,
+  exchangeCredentialId: Uuid.nullable(),
+  status: BotStatus,
+  /** Why the bot is in its status (error, halt, kill), for people. */
+  statusReason: z.string().nullable(),
+  breakerState: BreakerState,
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+
+export const KillRequest = z
+  .object({ flatten: z.boolean().default(true), reason: z.string().max(200).optional() })
+  .strict();
+
+export type BotCreate = z.infer<typeof BotCreate>;
+export type Bot = z.infer<typeof Bot>;
+export type RiskLimits = z.infer<typeof RiskLimits>;

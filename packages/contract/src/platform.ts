@@ -1,0 +1,74 @@
+/** Backtests, models, health, admin, and the real-time stream's messages. */
+import { z } from 'zod';
+import { IsoTime, Symbol, Timeframe, Uuid } from './common.ts';
+
+export const BacktestStrategy = z.enum([
+  'sma-cross',
+  'conservative',
+  'aggressive',
+  'balanced',
+  'contrarian',
+  'ppo',
+  'ensemble',
+]);
+export const BacktestCreate = z
+  .object({
+    symbols: z.array(Symbol).min(1).max(10),
+    timeframe: Timeframe.default('1h'),
+    strategy: BacktestStrategy,
+    params: z.record(z.string(), z.number()).default({}),
+    from: IsoTime.optional(),
+    to: IsoTime.optional(),
+    feeRate: z.number().min(0).max(0.01).default(0.001),
+    initialCashQuote: z.number().positive().default(10_000),
+  })
+  .strict();
+export const BacktestStatus = z.enum(['queued', 'running', 'done', 'failed']);
+export const Backtest = z.object({
+  id: Uuid,
+  status: BacktestStatus,
+  request: BacktestCreate,
+  /** Metrics, trades and equity as `keel backtest --json` prints them, once done. */
+  result: z.unknown().nullable(),
+  error: z.string().nullable(),
+  createdAt: IsoTime,
+  finishedAt: IsoTime.nullable(),
+});
+
+export const Model = z.object({
+  id: Uuid,
+  name: z.string(),
+  version: z.string(),
+  features: z.array(z.string()),
+  metrics: z.record(z.string(), z.number()),
+  promoted: z.boolean(),
+  createdAt: IsoTime,
+});
+
+export const ComponentState = z.enum(['up', 'degraded', 'down', 'disabled']);
+export const Health = z.object({
+  status: ComponentState,
+  version: z.string(),
+  components: z.record(z.string(), z.object({ state: ComponentState, detail: z.string().optional() })),
+});
+
+export const PlatformKillSwitch = z.object({ engaged: z.boolean(), reason: z.string().min(1).max(200) }).strict();
+
+export const StreamChannel = z.enum([
+  'prices',
+  'fills',
+  'orders',
+  'positions',
+  'equity',
+  'decisions',
+  'alerts',
+  'bots',
+]);
+/** Every message on the WebSocket stream. */
+export const StreamMessage = z.object({
+  channel: StreamChannel,
+  botId: Uuid.nullable(),
+  time: z.number(),
+  data: z.unknown(),
+});
+export type StreamMessage = z.infer<typeof StreamMessage>;

@@ -1,0 +1,126 @@
+/** What bots did: orders, fills, round-trip trades, positions, equity, risk and the reasons behind each decision. */
+import { z } from 'zod';
+import { BreakerState } from './bots.ts';
+import { DecimalString, IsoTime, PageQuery, Side, Symbol, Uuid } from './common.ts';
+
+export const OrderStatus = z.enum(['pending', 'open', 'partially_filled', 'filled', 'cancelled', 'rejected']);
+
+export const Order = z.object({
+  id: Uuid,
+  botId: Uuid,
+  clientOrderId: z.string(),
+  symbol: Symbol,
+  side: Side,
+  type: z.enum(['market', 'limit', 'stop']),
+  qtyBase: DecimalString.nullable(),
+  quoteQty: DecimalString.nullable(),
+  limitPrice: DecimalString.nullable(),
+  stopPrice: DecimalString.nullable(),
+  status: OrderStatus,
+  filledQtyBase: DecimalString,
+  reason: z.string(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+
+export const Fill = z.object({
+  id: Uuid,
+  botId: Uuid,
+  clientOrderId: z.string(),
+  symbol: Symbol,
+  side: Side,
+  priceQuote: DecimalString,
+  qtyBase: DecimalString,
+  feeQuote: DecimalString,
+  liquidity: z.enum(['maker', 'taker']),
+  time: IsoTime,
+});
+
+export const Trade = z.object({
+  botId: Uuid,
+  symbol: Symbol,
+  entryTime: IsoTime,
+  entryPrice: DecimalString,
+  exitTime: IsoTime.nullable(),
+  exitPrice: DecimalString.nullable(),
+  qtyBase: DecimalString,
+  feesQuote: DecimalString,
+  pnlQuote: DecimalString.nullable(),
+});
+
+export const Position = z.object({
+  botId: Uuid,
+  symbol: Symbol,
+  qtyBase: DecimalString,
+  averageEntryPrice: DecimalString.nullable(),
+  markPrice: DecimalString.nullable(),
+  /** Signed decimals: P&L can be negative. */
+  unrealisedPnlQuote: z.string(),
+  realisedPnlQuote: z.string(),
+});
+
+/** [time in ms UTC, equity in quote]: a chart series. */
+export const EquityPoint = z.tuple([z.number(), z.number()]);
+export const EquityCurve = z.object({ botId: Uuid.nullable(), points: z.array(EquityPoint) });
+export const EquityQuery = z.object({
+  botId: Uuid.optional(),
+  from: IsoTime.optional(),
+  to: IsoTime.optional(),
+});
+
+export const Portfolio = z.object({
+  equityQuote: z.string(),
+  cashQuote: z.string(),
+  changeQuote24h: z.string(),
+  changeFraction24h: z.number().nullable(),
+  dailyPnlQuote: z.string(),
+  winRate: z.number().nullable(),
+  openPositions: z.number().int(),
+  runningBots: z.number().int(),
+  currency: z.string(),
+});
+
+export const RiskSnapshot = z.object({
+  botId: Uuid,
+  drawdownFromPeak: z.number(),
+  breakerState: BreakerState,
+  exposureFraction: z.number(),
+  var95: z.number().nullable(),
+  sharpe: z.number().nullable(),
+  time: IsoTime,
+});
+
+/** One agent's vote in a decision. */
+export const AgentVote = z.object({
+  agent: z.string(),
+  action: z.enum(['buy', 'sell', 'hold']),
+  confidence: z.number(),
+  targetExposure: z.number().nullable(),
+});
+
+export const Decision = z.object({
+  id: Uuid,
+  botId: Uuid,
+  time: IsoTime,
+  symbol: Symbol,
+  action: z.enum(['buy', 'sell', 'hold']),
+  confidence: z.number(),
+  rationale: z.object({
+    regime: z.string().nullable(),
+    chosenAgent: z.string().nullable(),
+    votes: z.array(AgentVote),
+    topFeatures: z.array(z.object({ name: z.string(), value: z.number(), contribution: z.number().nullable() })),
+    riskTolerance: z.string().nullable(),
+    riskVerdict: z.enum(['approve', 'resize', 'reject']).nullable(),
+    riskReasons: z.array(z.string()),
+    reason: z.string(),
+  }),
+  clientOrderId: z.string().nullable(),
+});
+
+export const BotScopedQuery = PageQuery.extend({ botId: Uuid.optional(), symbol: Symbol.optional() });
+
+export type Order = z.infer<typeof Order>;
+export type Fill = z.infer<typeof Fill>;
+export type Decision = z.infer<typeof Decision>;
+export type Portfolio = z.infer<typeof Portfolio>;
