@@ -1,6 +1,6 @@
 /** Bots: what a user configures, and the state the worker reports back. */
 import { z } from 'zod';
-import { DecimalString, IsoTime, Symbol, Timeframe, Uuid } from './common.ts';
+import { DecimalString, IsoTime, MarketSymbol, Timeframe, Uuid } from './common.ts';
 
 /** Platform caps: a bot's limits may be tighter, never looser. */
 export const PLATFORM_MAX_POSITION_FRACTION = 0.1;
@@ -33,7 +33,7 @@ export const RiskLimits = z
 export const BotCreate = z
   .object({
     name: z.string().trim().min(1, 'give the bot a name').max(60),
-    symbols: z.array(Symbol).min(1, 'pick at least one market').max(20),
+    symbols: z.array(MarketSymbol).min(1, 'pick at least one market').max(20),
     timeframe: Timeframe.default('1h'),
     mode: BotMode.default('paper'),
     agents: z.array(AgentName).min(1).default(['ppo', 'conservative', 'aggressive', 'balanced', 'contrarian']),
@@ -52,7 +52,7 @@ export const BotCreate = z
 export const BotUpdate = z
   .object({
     name: z.string().trim().min(1).max(60),
-    symbols: z.array(Symbol).min(1).max(20),
+    symbols: z.array(MarketSymbol).min(1).max(20),
     timeframe: Timeframe,
     agents: z.array(AgentName).min(1),
     risk: RiskLimits,
@@ -63,7 +63,7 @@ export const BotUpdate = z
 export const Bot = z.object({
   id: Uuid,
   name: z.string(),
-  symbols: z.array(Symbol),
+  symbols: z.array(MarketSymbol),
   timeframe: Timeframe,
   mode: BotMode,
   agents: z.array(AgentName),

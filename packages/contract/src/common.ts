@@ -14,7 +14,7 @@ export const Uuid = z.uuid();
 export const IsoTime = z.iso.datetime({ offset: true });
 
 /** Exchange symbol in Keel's form: BASE-QUOTE, upper case (BTC-USDT). */
-export const Symbol = z
+export const MarketSymbol = z
   .string()
   .regex(/^[A-Z0-9]{2,15}-[A-Z0-9]{2,10}$/, 'a market such as BTC-USDT (BASE-QUOTE, upper case)');
 

@@ -1,6 +1,6 @@
 /** Backtests, models, health, admin, and the real-time stream's messages. */
 import { z } from 'zod';
-import { IsoTime, Symbol, Timeframe, Uuid } from './common.ts';
+import { IsoTime, MarketSymbol, Timeframe, Uuid } from './common.ts';
 
 export const BacktestStrategy = z.enum([
   'sma-cross',
@@ -13,7 +13,7 @@ export const BacktestStrategy = z.enum([
 ]);
 export const BacktestCreate = z
   .object({
-    symbols: z.array(Symbol).min(1).max(10),
+    symbols: z.array(MarketSymbol).min(1).max(10),
     timeframe: Timeframe.default('1h'),
     strategy: BacktestStrategy,
     params: z.record(z.string(), z.number()).default({}),

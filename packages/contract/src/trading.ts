@@ -1,7 +1,7 @@
 /** What bots did: orders, fills, round-trip trades, positions, equity, risk and the reasons behind each decision. */
 import { z } from 'zod';
 import { BreakerState } from './bots.ts';
-import { DecimalString, IsoTime, PageQuery, Side, Symbol, Uuid } from './common.ts';
+import { DecimalString, IsoTime, MarketSymbol, PageQuery, Side, Uuid } from './common.ts';
 
 export const OrderStatus = z.enum(['pending', 'open', 'partially_filled', 'filled', 'cancelled', 'rejected']);
 
@@ -9,7 +9,7 @@ export const Order = z.object({
   id: Uuid,
   botId: Uuid,
   clientOrderId: z.string(),
-  symbol: Symbol,
+  symbol: MarketSymbol,
   side: Side,
   type: z.enum(['market', 'limit', 'stop']),
   qtyBase: DecimalString.nullable(),
@@ -27,7 +27,7 @@ export const Fill = z.object({
   id: Uuid,
   botId: Uuid,
   clientOrderId: z.string(),
-  symbol: Symbol,
+  symbol: MarketSymbol,
   side: Side,
   priceQuote: DecimalString,
   qtyBase: DecimalString,
@@ -38,7 +38,7 @@ export const Fill = z.object({
 
 export const Trade = z.object({
   botId: Uuid,
-  symbol: Symbol,
+  symbol: MarketSymbol,
   entryTime: IsoTime,
   entryPrice: DecimalString,
   exitTime: IsoTime.nullable(),
@@ -50,7 +50,7 @@ export const Trade = z.object({
 
 export const Position = z.object({
   botId: Uuid,
-  symbol: Symbol,
+  symbol: MarketSymbol,
   qtyBase: DecimalString,
   averageEntryPrice: DecimalString.nullable(),
   markPrice: DecimalString.nullable(),
@@ -102,7 +102,7 @@ export const Decision = z.object({
   id: Uuid,
   botId: Uuid,
   time: IsoTime,
-  symbol: Symbol,
+  symbol: MarketSymbol,
   action: z.enum(['buy', 'sell', 'hold']),
   confidence: z.number(),
   rationale: z.object({
@@ -118,7 +118,7 @@ export const Decision = z.object({
   clientOrderId: z.string().nullable(),
 });
 
-export const BotScopedQuery = PageQuery.extend({ botId: Uuid.optional(), symbol: Symbol.optional() });
+export const BotScopedQuery = PageQuery.extend({ botId: Uuid.optional(), symbol: MarketSymbol.optional() });
 
 export type Order = z.infer<typeof Order>;
 export type Fill = z.infer<typeof Fill>;
