@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { syntheticMarket } from '../../core/src/market/synthetic.ts';
 import { dataFile, hasSharedData } from '../../core/test/shared-data.ts';
 
 const main = resolve(import.meta.dirname, '..', 'src', 'main.ts');
@@ -80,6 +81,7 @@ describe('keel', () => {
       trades: Record<string, unknown>[];
       metrics: Record<string, unknown>;
       equity: [number, number][];
+      riskEvents: unknown[];
     };
     expect(Object.keys(json.trades[0] ?? {})).toEqual(
       expect.arrayContaining(['symbol', 'entryTime', 'entryPrice', 'exitTime', 'exitPrice', 'qty', 'fees', 'pnl']),
@@ -99,10 +101,36 @@ describe('keel', () => {
       expect(json.metrics).toHaveProperty(key);
     }
     expect(json.equity.length).toBe(70006);
+    expect(json.riskEvents).toEqual([]);
     expect(json.equity[0]).toEqual([Date.UTC(2018, 0, 1), 10_000]);
     const html = readFileSync(report, 'utf8');
     expect(html).toContain('<div id="equity"');
     expect(html).toContain('LightweightCharts');
+  });
+
+  it('runs the risk manager with --risk default and lists its events in the JSON', () => {
+    const market = syntheticMarket({ candles: 3_000, seed: 11, symbol: 'SYN-USDT' });
+    const rows = Array.from({ length: market.length }, (_, i) =>
+      [market.time[i], market.open[i], market.high[i], market.low[i], market.close[i], market.volume[i]].join(','),
+    );
+    const csv = writeCsv('SYN-USDT_1h.csv', `timestamp,open,high,low,close,volume\n${rows.join('\n')}\n`);
+    const json = keel(['backtest', '--csv', csv, '--fast', '5', '--slow', '20', '--risk', 'default', '--json']);
+    expect(json.code).toBe(0);
+    const { riskEvents } = JSON.parse(json.stdout) as { riskEvents: Record<string, unknown>[] };
+    expect(riskEvents.length).toBeGreaterThan(0);
+    for (const event of riskEvents) {
+      expect(Object.keys(event)).toEqual(expect.arrayContaining(['time', 'type', 'from', 'to', 'reason']));
+    }
+    const resize = riskEvents.find((e) => e.type === 'resize');
+    expect(resize?.reason).toContain('position-cap: SYN-USDT would be');
+    expect(riskEvents.some((e) => e.type === 'stop-loss' || e.type === 'take-profit')).toBe(true);
+    const table = keel(['backtest', '--csv', csv, '--fast', '5', '--slow', '20', '--risk', 'default']);
+    expect(table.stdout).toMatch(/^risk events: .*resize \d+/m);
+    const none = keel(['backtest', '--csv', csv, '--fast', '5', '--slow', '20', '--json']);
+    expect((JSON.parse(none.stdout) as { riskEvents: unknown[] }).riskEvents).toEqual([]);
+    const bad = keel(['backtest', '--csv', csv, '--risk', 'yolo']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown --risk "yolo"; choose one of none, default');
   });
 
   it.skipIf(!hasSharedData())('writes the indicator JSON with null during warm-up', () => {

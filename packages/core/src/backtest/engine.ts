@@ -6,8 +6,11 @@
  *   1. the broker fills orders decided earlier against candle t (never against the candle they were decided on),
  *   2. the ledger books the fills; each symbol's mark becomes candle t's close,
  *   3. one equity point is recorded for t,
- *   4. each symbol's closed candle t goes through the pipeline; its order is submitted with decision time
- *      t + candle length (the candle's close), so it can fill from candle t+1 on.
+ *   4. when the risk stage has controls (the risk manager, not approveAll): each symbol's closed candle goes to its
+ *      detective hook, then the time step (breaker, kill switch, protective stops: corrective orders go to the
+ *      broker, the controls' execution port, with decision time t + candle length),
+ *   5. each symbol's closed candle t goes through the pipeline; its order is submitted with decision time
+ *      t + candle length (the candle's close), so it can fill from candle t+1 on, and reported to the controls.
  * At the end, positions still open are valued at the last close (the equity curve's last point) and their round
  * trips are reported with `openAtEnd`.
  */
@@ -19,7 +22,13 @@ import { DecisionPipeline, type DecisionRecord } from '../pipeline/decision-pipe
 import type { SizingOptions } from '../pipeline/sizing.ts';
 import { Ledger } from '../portfolio/ledger.ts';
 import { approveAll } from '../risk/approve-all.ts';
-import type { PortfolioView, RiskStage } from '../risk/types.ts';
+import {
+  isRiskControls,
+  type PortfolioView,
+  type RiskControls,
+  type RiskEvent,
+  type RiskStage,
+} from '../risk/types.ts';
 import type { StrategyFactory } from '../strategy/types.ts';
 import { createPaperBroker, type ExecutionCosts } from './execution-costs.ts';
 import { type ClosedTrade, computeMetrics, type Metrics } from './metrics.ts';
@@ -29,6 +38,10 @@ export interface BacktestOptions {
   /** Starting cash in the quote currency; default 10,000. */
   initialCashQuote?: number;
   costs?: Partial<ExecutionCosts>;
+  /**
+   * Default approveAll (textbook strategies as other backtesters run them). A RiskManager is started afresh for
+   * the run (its per-run state is reset) and driven every candle.
+   */
   risk?: RiskStage;
   /** Feature source fed every candle; default none (strategies that read only candles). */
   features?: FeatureSource | null;
@@ -52,6 +65,8 @@ export interface BacktestResult {
   equity: { time: Float64Array; equity: Float64Array };
   metrics: Metrics;
   decisions: DecisionRecord[];
+  /** The risk controls' audit trail from startTradingAt on: empty with a stage without controls. */
+  riskEvents: RiskEvent[];
 }
 
 export class BacktestError extends Error {
@@ -79,19 +94,30 @@ export function runBacktest(
   const tradeLog = new TradeLog();
   const fills: Fill[] = [];
   const decisions: DecisionRecord[] = [];
+  const botId = options.runId ?? 'backtest';
+  const risk = options.risk ?? approveAll;
+  const controls = isRiskControls(risk) ? risk : null;
+  controls?.start({ botId, symbols, candleMs, execution: broker });
   const pipeline = new DecisionPipeline({
-    botId: options.runId ?? 'backtest',
+    botId,
     strategy: createStrategy(symbols),
-    risk: options.risk ?? approveAll,
+    risk,
     features: options.features ?? null,
     ...(options.sizing ? { sizing: options.sizing } : {}),
     ...(options.recordDecisions ? { onDecision: (record: DecisionRecord) => decisions.push(record) } : {}),
   });
-  const onFill = (fill: Fill) => {
+  const bookFill = (fill: Fill) => {
     ledger.applyFill(fill);
     tradeLog.record(fill);
     fills.push(fill);
   };
+  const onFill =
+    controls === null
+      ? bookFill
+      : (fill: Fill) => {
+          bookFill(fill);
+          controls.onFill(fill);
+        };
 
   const startTradingAt = options.startTradingAt ?? Number.NEGATIVE_INFINITY;
   const steps = countTimeSteps(seriesList);
@@ -126,13 +152,17 @@ export function runBacktest(
       equityValue[step - warmupSteps] = ledger.equityQuote;
       if (ledger.hasPosition()) candlesInMarket++;
     }
+    if (controls !== null) driveControls(controls, seriesList, cursor, time, view);
     for (let s = 0; s < seriesList.length; s++) {
       const series = seriesList[s] as CandleSeries;
       const i = cursor[s] as number;
       if (i >= series.length || series.time[i] !== time) continue;
       const decisionTime = time + (candleMs[s] as number);
       const order = pipeline.onCandleClosed(s, series, i, view, decisionTime);
-      if (order !== null && trading) broker.submit(order, decisionTime);
+      if (order !== null && trading) {
+        broker.submit(order, decisionTime);
+        if (controls !== null) controls.onSubmitted(order, decisionTime);
+      }
       cursor[s] = i + 1;
     }
   }
@@ -149,7 +179,24 @@ export function runBacktest(
     equity,
     metrics: computeMetrics(equity, tradeLog.closed, candlesInMarket, Number.isFinite(barMs) ? barMs : 1),
     decisions,
+    riskEvents: controls === null ? [] : controls.events.filter((event) => event.time >= startTradingAt),
   };
+}
+
+/** The risk controls' per-candle hooks for time step `time`: each symbol's candle, then the step. */
+function driveControls(
+  controls: RiskControls,
+  seriesList: readonly CandleSeries[],
+  cursor: Int32Array,
+  time: number,
+  view: PortfolioView,
+): void {
+  for (let s = 0; s < seriesList.length; s++) {
+    const series = seriesList[s] as CandleSeries;
+    const i = cursor[s] as number;
+    if (i < series.length && series.time[i] === time) controls.onCandle(s, series, i, view);
+  }
+  controls.onTimeStep(time, view);
 }
 
 function validateInputs(seriesList: readonly CandleSeries[]): void {

@@ -2,6 +2,8 @@
  * The decision pipeline, the same in the backtester and the live worker:
  * closed candle → features → strategy (decision) → sizing (order intent) → risk stage (verdict) → order.
  * It owns no balances and sends nothing: the caller executes the returned order and reports fills to the ledger.
+ * When the risk stage also has per-candle controls (risk/types.ts RiskControls: the risk manager), the caller
+ * drives them around the pipeline — detective hooks before it, onSubmitted after each order — as the backtester does.
  */
 import type { OrderRequest } from '../execution/types.ts';
 import type { FeatureSource } from '../features/types.ts';
