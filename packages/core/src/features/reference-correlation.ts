@@ -71,6 +71,8 @@ export class ReferenceCorrelation {
     const pair = this.pair;
     pair[0] = symbolReturn;
     pair[1] = referenceReturn;
-    this.value = this.correlation.update(pair)[1] as number;
+    const correlation = this.correlation;
+    correlation.add(pair);
+    this.value = correlation.correlation(0, 1);
   }
 }

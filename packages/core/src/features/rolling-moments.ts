@@ -58,13 +58,9 @@ export class RollingMoments {
     const leaving = this.values[slot] as number;
     this.values[slot] = value;
     this.slot = slot + 1 === window ? 0 : slot + 1;
+    // The filling window takes a separate, cold path, which keeps this one small enough for callers to inline.
     if (this.count < window) {
-      const count = ++this.count;
-      const previousMean = count === 1 ? 0 : this.mean;
-      const mean = previousMean + (value - previousMean) / count;
-      this.sumOfSquaredDeviations += (value - previousMean) * (value - mean);
-      this.mean = mean;
-      if (count === window) this.recompute();
+      this.fill(value);
       return;
     }
     const previousMean = this.mean;
@@ -94,6 +90,16 @@ export class RollingMoments {
     this.peakSumOfSquaredDeviations = 0;
     this.count = 0;
     this.slot = 0;
+  }
+
+  /** Welford's update while the window fills; the full window is then recomputed exactly. */
+  private fill(value: number): void {
+    const count = ++this.count;
+    const previousMean = count === 1 ? 0 : this.mean;
+    const mean = previousMean + (value - previousMean) / count;
+    this.sumOfSquaredDeviations += (value - previousMean) * (value - mean);
+    this.mean = mean;
+    if (count === this.window) this.recompute();
   }
 
   private recompute(): void {

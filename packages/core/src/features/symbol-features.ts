@@ -6,6 +6,7 @@
  */
 import { AverageDirectionalIndex } from '../indicators/adx.ts';
 import { AverageTrueRange } from '../indicators/atr.ts';
+import { HighLowRange } from '../indicators/high-low-range.ts';
 import { Macd } from '../indicators/macd.ts';
 import { OnBalanceVolume } from '../indicators/obv.ts';
 import { RelativeStrengthIndex } from '../indicators/rsi.ts';
@@ -15,10 +16,11 @@ import { SupportResistance } from '../indicators/support-resistance.ts';
 import { VolumeProfile } from '../indicators/volume-profile.ts';
 import type { CandleSeries } from '../market/types.ts';
 import { clampFeature, clipFeature, FEATURE_CLIP } from './clamp-feature.ts';
-import { FEATURE_INDEX, type FeatureName } from './feature-names.ts';
+import { FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from './feature-names.ts';
 import type { ResolvedFeatureOptions } from './feature-options.ts';
 import { LagRing } from './lag-ring.ts';
 import { RollingMoments } from './rolling-moments.ts';
+import { RollingZScores } from './rolling-z-scores.ts';
 
 /** TA-Lib's classic periods (Wilder's 14 for RSI, ATR and ADX; Appel's 12/26/9; Bollinger's 20/2; Lane's 14/3/3). */
 const RSI_PERIOD = 14;
@@ -67,6 +69,17 @@ const {
   realised_volatility_z: REALISED_VOLATILITY,
 } = FEATURE_INDEX;
 
+/** The features normalised by the rolling z-score: their raw values are scored together (RollingZScores). */
+const Z_SCORED_COLUMNS = [
+  LOG_RETURN_SHORT,
+  LOG_RETURN_MEDIUM,
+  LOG_RETURN_LONG,
+  MACD_HISTOGRAM,
+  BOLLINGER_BANDWIDTH,
+  VOLUME,
+  REALISED_VOLATILITY,
+];
+
 export class SymbolFeatures {
   /**
    * Per feature, the number of leading candles whose value is undefined or still depends on older history;
@@ -86,6 +99,11 @@ export class SymbolFeatures {
    */
   private readonly bollinger = new RollingMoments(BOLLINGER_PERIOD);
   private readonly atr = new AverageTrueRange({ period: ATR_PERIOD });
+  /**
+   * The stochastic's 14-candle range, kept here and moved by its own part: the stochastic with its range does
+   * not fit one part's inlining budget (see updateParts).
+   */
+  private readonly highLow = new HighLowRange(STOCHASTIC_FAST_K);
   private readonly stochastic = new Stochastic({
     fastK: STOCHASTIC_FAST_K,
     slowK: STOCHASTIC_SLOW_K,
@@ -97,15 +115,11 @@ export class SymbolFeatures {
   private readonly levels: SupportResistance;
 
   private readonly logCloses = new LagRing(LONG_HORIZON + 1);
-  private readonly shortReturns: RollingMoments;
-  private readonly mediumReturns: RollingMoments;
-  private readonly longReturns: RollingMoments;
-  private readonly histograms: RollingMoments;
-  private readonly bandwidths: RollingMoments;
-  private readonly logVolumes: RollingMoments;
+  /** The candle's raw value of each z-scored feature, by feature column (the other columns are unused). */
+  private readonly raw = new Float64Array(FEATURE_NAMES.length);
+  private readonly zScores: RollingZScores;
   /** The last `volatilityWindow` 1-candle returns; their standard deviation is the realised volatility. */
   private readonly recentReturns: RollingMoments;
-  private readonly volatilities: RollingMoments;
   private readonly obvHistory: LagRing;
   private readonly volumeAverage: SimpleMovingAverage;
   private readonly obvSlopeWindow: number;
@@ -119,14 +133,8 @@ export class SymbolFeatures {
       strength: options.pivotStrength,
       maxAgeCandles: options.levelMaxAgeCandles,
     });
-    this.shortReturns = new RollingMoments(zScoreWindow);
-    this.mediumReturns = new RollingMoments(zScoreWindow);
-    this.longReturns = new RollingMoments(zScoreWindow);
-    this.histograms = new RollingMoments(zScoreWindow);
-    this.bandwidths = new RollingMoments(zScoreWindow);
-    this.logVolumes = new RollingMoments(zScoreWindow);
+    this.zScores = new RollingZScores(zScoreWindow, Z_SCORED_COLUMNS);
     this.recentReturns = new RollingMoments(volatilityWindow);
-    this.volatilities = new RollingMoments(zScoreWindow);
     this.obvHistory = new LagRing(obvSlopeWindow + 1);
     this.volumeAverage = new SimpleMovingAverage({ period: obvSlopeWindow });
     this.obvSlopeWindow = obvSlopeWindow;
@@ -164,44 +172,74 @@ export class SymbolFeatures {
   /**
    * Feeds candle `index` of `series` and writes this symbol's candle-derived columns of `out`.
    *
-   * The work is split in parts that each fit V8's inlining budget and take (series, index, out) rather than
-   * prices: a call that is not inlined boxes its double arguments, i.e. allocates on every candle.
+   * The work is split in parts (updateParts) that each fit V8's inlining budget, so that every indicator
+   * update in a part is inlined, and that take (series, index, out) rather than prices: an update left as a
+   * call boxes its number arguments and result, i.e. allocates on every candle.
    */
   update(series: CandleSeries, index: number, out: Float32Array): void {
-    this.updateReturns(series, index, out);
-    this.updateOscillators(series, index, out);
-    this.updateRange(series, index, out);
-    this.updateVolume(series, index, out);
-    this.updateVolumeProfile(series, index, out);
-    this.updateLevels(series, index, out);
+    const parts = SymbolFeatures.updateParts;
+    for (let part = 0; part < parts.length; part++) (parts[part] as UpdatePart).call(this, series, index, out);
   }
 
-  private updateReturns(series: CandleSeries, index: number, out: Float32Array): void {
+  /**
+   * The parts in update order: the ranges before the levels (they read the ATR), the raw inputs before their
+   * z-scores. They are called through this list, not by name, so that no caller inlines them: V8 inlines only
+   * calls whose target it knows when compiling, which a function taken from a list by index is not. Each part
+   * is then optimised on its own, with an inlining budget of its own, however the engine is called.
+   */
+  private static readonly updateParts: readonly UpdatePart[] = [
+    SymbolFeatures.prototype.updateReturns,
+    SymbolFeatures.prototype.updateMomentum,
+    SymbolFeatures.prototype.updateHighLow,
+    SymbolFeatures.prototype.updateStochastic,
+    SymbolFeatures.prototype.updateAdx,
+    SymbolFeatures.prototype.updateRange,
+    SymbolFeatures.prototype.updateVolume,
+    SymbolFeatures.prototype.updateVolumeProfile,
+    SymbolFeatures.prototype.updateLevels,
+    SymbolFeatures.prototype.updateZScores,
+  ];
+
+  private updateReturns(series: CandleSeries, index: number): void {
+    const raw = this.raw;
     const logClose = Math.log(series.close[index] as number);
     const logCloses = this.logCloses;
     logCloses.push(logClose);
     const logReturn = logClose - logCloses.ago(SHORT_HORIZON);
     this.logReturn = logReturn;
-    out[LOG_RETURN_SHORT] = clipFeature(zScoreOf(this.shortReturns, logReturn));
-    out[LOG_RETURN_MEDIUM] = clipFeature(zScoreOf(this.mediumReturns, logClose - logCloses.ago(MEDIUM_HORIZON)));
-    out[LOG_RETURN_LONG] = clipFeature(zScoreOf(this.longReturns, logClose - logCloses.ago(LONG_HORIZON)));
+    raw[LOG_RETURN_SHORT] = logReturn;
+    raw[LOG_RETURN_MEDIUM] = logClose - logCloses.ago(MEDIUM_HORIZON);
+    raw[LOG_RETURN_LONG] = logClose - logCloses.ago(LONG_HORIZON);
     const recentReturns = this.recentReturns;
     if (!Number.isNaN(logReturn)) recentReturns.update(logReturn);
-    out[REALISED_VOLATILITY] = clipFeature(zScoreOf(this.volatilities, recentReturns.standardDeviation));
+    raw[REALISED_VOLATILITY] = recentReturns.standardDeviation;
   }
 
-  private updateOscillators(series: CandleSeries, index: number, out: Float32Array): void {
-    const high = series.high[index] as number;
-    const low = series.low[index] as number;
+  private updateMomentum(series: CandleSeries, index: number, out: Float32Array): void {
     const close = series.close[index] as number;
     out[RSI] = clampFeature((this.rsi.update(close) - PERCENT_MIDPOINT) / PERCENT_MIDPOINT, -1, 1);
     const macd = this.macd;
     macd.update(close);
-    out[MACD_HISTOGRAM] = clipFeature(zScoreOf(this.histograms, macd.histogram / close));
+    this.raw[MACD_HISTOGRAM] = macd.histogram / close;
+  }
+
+  private updateHighLow(series: CandleSeries, index: number): void {
+    this.highLow.update(series.high[index] as number, series.low[index] as number);
+  }
+
+  private updateStochastic(series: CandleSeries, index: number, out: Float32Array): void {
     const stochastic = this.stochastic;
-    stochastic.update(high, low, close);
+    stochastic.updateFromRange(this.highLow, series.close[index] as number);
     out[STOCHASTIC_K] = clampFeature((stochastic.k - PERCENT_MIDPOINT) / PERCENT_MIDPOINT, -1, 1);
-    out[ADX] = clampFeature(this.adx.update(high, low, close) / PERCENT, 0, 1);
+  }
+
+  private updateAdx(series: CandleSeries, index: number, out: Float32Array): void {
+    const adx = this.adx.update(
+      series.high[index] as number,
+      series.low[index] as number,
+      series.close[index] as number,
+    );
+    out[ADX] = clampFeature(adx / PERCENT, 0, 1);
   }
 
   private updateRange(series: CandleSeries, index: number, out: Float32Array): void {
@@ -213,13 +251,12 @@ export class SymbolFeatures {
     bollinger.update(close);
     // 2·%B − 1 = (close − middle) / (k·σ): −1 on the lower band, +1 on the upper one, 0 on the middle.
     out[BOLLINGER_PERCENT_B] = clipFeature(bollinger.zScore(close) / BOLLINGER_DEVIATIONS);
-    const bandwidth = (2 * BOLLINGER_DEVIATIONS * bollinger.standardDeviation) / bollinger.mean;
-    out[BOLLINGER_BANDWIDTH] = clipFeature(zScoreOf(this.bandwidths, bandwidth));
+    this.raw[BOLLINGER_BANDWIDTH] = (2 * BOLLINGER_DEVIATIONS * bollinger.standardDeviation) / bollinger.mean;
   }
 
   private updateVolume(series: CandleSeries, index: number, out: Float32Array): void {
     const volume = series.volume[index] as number;
-    out[VOLUME] = clipFeature(zScoreOf(this.logVolumes, Math.log(Math.max(volume, VOLUME_FLOOR))));
+    this.raw[VOLUME] = Math.log(Math.max(volume, VOLUME_FLOOR));
     const obv = this.obv.update(series.close[index] as number, volume);
     const obvHistory = this.obvHistory;
     obvHistory.push(obv);
@@ -239,6 +276,10 @@ export class SymbolFeatures {
     out[POC_DISTANCE] = clipFeature(volumeProfile.closeToPocAtr);
   }
 
+  private updateZScores(_series: CandleSeries, _index: number, out: Float32Array): void {
+    this.zScores.update(this.raw, out);
+  }
+
   private updateLevels(series: CandleSeries, index: number, out: Float32Array): void {
     const close = series.close[index] as number;
     const levels = this.levels;
@@ -249,12 +290,8 @@ export class SymbolFeatures {
   }
 }
 
-/** Adds a defined input to its window and scores it; NaN (not added) while the input is still undefined. */
-function zScoreOf(moments: RollingMoments, value: number): number {
-  if (Number.isNaN(value)) return Number.NaN;
-  moments.update(value);
-  return moments.zScore(value);
-}
+/** One part of a symbol's update, called with the SymbolFeatures as `this`. */
+type UpdatePart = (this: SymbolFeatures, series: CandleSeries, index: number, out: Float32Array) => void;
 
 /**
  * A price distance in ATRs; NaN while the ATR is undefined, +∞ (clipped to the far bound) when there is no

@@ -30,18 +30,21 @@ export class AverageTrueRange implements StreamingIndicator {
   }
 
   update(high: number, low: number, close: number): number {
-    const period = this.period;
-    const seen = this.seen;
     const previousClose = this.previousClose;
     this.previousClose = close;
-    if (seen > period) {
-      this.value = (this.value * (period - 1) + trueRange(high, low, previousClose)) / period;
-      return this.value;
-    }
-    this.seen = seen + 1;
+    // The seeding candles take a separate, cold path, which keeps this one small enough for callers to inline.
+    if (this.seen <= this.period) return this.seed(high, low, previousClose);
+    const period = this.period;
+    this.value = (this.value * (period - 1) + trueRange(high, low, previousClose)) / period;
+    return this.value;
+  }
+
+  /** The first candle (no true range yet), then the `period` true ranges whose mean is the first ATR. */
+  private seed(high: number, low: number, previousClose: number): number {
+    const seen = this.seen++;
     if (seen === 0) return this.value;
     this.seedTotal += trueRange(high, low, previousClose);
-    if (seen === period) this.value = this.seedTotal / period;
+    if (seen === this.period) this.value = this.seedTotal / this.period;
     return this.value;
   }
 

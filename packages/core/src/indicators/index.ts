@@ -5,6 +5,7 @@ export { AverageTrueRange, type AverageTrueRangeOptions } from './atr.ts';
 export { BollingerBands, type BollingerBandsOptions } from './bollinger-bands.ts';
 export { CommodityChannelIndex, type CommodityChannelIndexOptions } from './cci.ts';
 export { ExponentialMovingAverage, type ExponentialMovingAverageOptions } from './ema.ts';
+export { HighLowRange } from './high-low-range.ts';
 export { IndicatorOptionsError } from './indicator-options-error.ts';
 export {
   computeIndicatorSet,

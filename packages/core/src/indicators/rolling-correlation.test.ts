@@ -70,6 +70,25 @@ describe('RollingCorrelation', () => {
     );
   });
 
+  it('gives through add and correlation the values update puts in the matrix', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 10 }),
+        fc.array(fc.tuple(returnSeries(1), returnSeries(1))),
+        (window, rows) => {
+          const updated = new RollingCorrelation({ symbols: 2, window });
+          const added = new RollingCorrelation({ symbols: 2, window });
+          for (const [first, second] of rows) {
+            const returns = [first[0] as number, second[0] as number];
+            const matrix = updated.update(returns);
+            added.add(returns);
+            expect([0, 1, 2, 3].map((at) => added.correlation(at >> 1, at & 1))).toEqual(Array.from(matrix));
+          }
+        },
+      ),
+    );
+  });
+
   it('rejects a return vector of the wrong size', () => {
     expect(() => new RollingCorrelation({ symbols: 2 }).update([0.1])).toThrow(/expected 2 returns/);
   });

@@ -58,6 +58,16 @@ export class RollingCorrelation {
 
   /** Adds one return per symbol (index = symbol) for the next time step; returns `matrix`. */
   update(returns: ArrayLike<number>): Float64Array {
+    this.add(returns);
+    if (this.count === this.window) this.fillMatrix();
+    return this.matrix;
+  }
+
+  /**
+   * Adds one return per symbol like `update` but leaves `matrix` as it was: for a caller that reads only a few
+   * pairs through `correlation`, which spares it the S² square roots and divisions of the whole matrix.
+   */
+  add(returns: ArrayLike<number>): void {
     const symbols = this.symbols;
     if (returns.length !== symbols) {
       throw new IndicatorOptionsError(`RollingCorrelation: expected ${symbols} returns, got ${returns.length}`);
@@ -68,7 +78,8 @@ export class RollingCorrelation {
     const history = this.history;
     const offset = this.row * symbols;
     const replacing = this.count === this.window;
-    previousMeans.set(means);
+    // A loop, not previousMeans.set(means): a builtin call costs more than copying a few entries.
+    for (let i = 0; i < symbols; i++) previousMeans[i] = means[i] as number;
     if (replacing) {
       for (let i = 0; i < symbols; i++) {
         means[i] = (means[i] as number) + ((returns[i] as number) - (history[offset + i] as number)) / this.window;
@@ -98,13 +109,15 @@ export class RollingCorrelation {
     }
     for (let i = 0; i < symbols; i++) history[offset + i] = returns[i] as number;
     this.row = this.row + 1 === this.window ? 0 : this.row + 1;
-    if (this.count === this.window) this.fillMatrix();
-    return this.matrix;
   }
 
-  /** Correlation of symbols i and j in the current window (NaN during warm-up or for a constant series). */
+  /**
+   * Correlation of symbols i and j in the current window (NaN during warm-up or for a constant series), from
+   * the co-moments: current after `add` as after `update`, and equal to the `matrix` entry `update` fills.
+   */
   correlation(i: number, j: number): number {
-    return this.matrix[i * this.symbols + j] as number;
+    if (this.count !== this.window) return Number.NaN;
+    return i <= j ? this.pairCorrelation(i, j) : this.pairCorrelation(j, i);
   }
 
   reset(): void {
@@ -129,22 +142,27 @@ export class RollingCorrelation {
 
   private fillMatrix(): void {
     const symbols = this.symbols;
-    const coMoments = this.coMoments;
     const matrix = this.matrix;
     for (let i = 0; i < symbols; i++) {
-      const varianceI = coMoments[i * symbols + i] as number;
       for (let j = i; j < symbols; j++) {
-        const varianceJ = coMoments[j * symbols + j] as number;
-        const denominator = Math.sqrt(varianceI * varianceJ);
-        // A constant series has no defined correlation; rounding can leave a tiny or negative co-moment.
-        const correlation =
-          varianceI > 0 && varianceJ > 0 && denominator > 0
-            ? clampCorrelation((coMoments[i * symbols + j] as number) / denominator)
-            : Number.NaN;
+        const correlation = this.pairCorrelation(i, j);
         matrix[i * symbols + j] = correlation;
         matrix[j * symbols + i] = correlation;
       }
     }
+  }
+
+  /** Pearson's r of symbols i ≤ j from the co-moments of the full window. */
+  private pairCorrelation(i: number, j: number): number {
+    const symbols = this.symbols;
+    const coMoments = this.coMoments;
+    const varianceI = coMoments[i * symbols + i] as number;
+    const varianceJ = coMoments[j * symbols + j] as number;
+    const denominator = Math.sqrt(varianceI * varianceJ);
+    // A constant series has no defined correlation; rounding can leave a tiny or negative co-moment.
+    return varianceI > 0 && varianceJ > 0 && denominator > 0
+      ? clampCorrelation((coMoments[i * symbols + j] as number) / denominator)
+      : Number.NaN;
   }
 }
 

@@ -31,16 +31,18 @@ export class SimpleMovingAverage implements StreamingIndicator {
   }
 
   update(input: number): number {
-    const period = this.period;
+    const window = this.window;
+    const slot = this.slot;
     this.total += input;
-    this.window[this.slot] = input;
-    this.slot = this.slot + 1 === period ? 0 : this.slot + 1;
+    window[slot] = input;
+    const oldest = slot + 1 === this.period ? 0 : slot + 1;
+    this.slot = oldest;
     if (this.seen < this.lookback) {
       this.seen++;
       return this.value;
     }
-    this.value = this.total / period;
-    this.total -= this.window[this.slot] as number;
+    this.value = this.total / this.period;
+    this.total -= window[oldest] as number;
     return this.value;
   }
 

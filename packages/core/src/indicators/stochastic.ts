@@ -5,8 +5,8 @@
  * from index (fastK − 1) + (slowK − 1) + (slowD − 1): 17 for 14/3/3.
  * Lookback = warmup = that index (every stage is a finite window).
  */
+import { HighLowRange, rangePeriodError } from './high-low-range.ts';
 import { checkPeriod } from './indicator-options-error.ts';
-import { RollingExtreme } from './rolling-extreme.ts';
 import { SimpleMovingAverage } from './sma.ts';
 import type { StreamingIndicator } from './streaming-indicator.ts';
 
@@ -22,23 +22,23 @@ export interface StochasticOptions {
 const PERCENT = 100;
 
 export class Stochastic implements StreamingIndicator {
+  readonly fastK: number;
   readonly lookback: number;
   readonly warmup: number;
   /** The main output: %K. */
   value = Number.NaN;
   k = Number.NaN;
   d = Number.NaN;
-  private readonly highestHigh: RollingExtreme;
-  private readonly lowestLow: RollingExtreme;
+  private readonly range: HighLowRange;
   private readonly kAverage: SimpleMovingAverage;
   private readonly dAverage: SimpleMovingAverage;
 
   constructor(options: StochasticOptions = {}) {
     const fastK = checkPeriod('STOCH', 'fastK', options.fastK ?? 14, 1);
+    this.fastK = fastK;
     const slowK = checkPeriod('STOCH', 'slowK', options.slowK ?? 3, 1);
     const slowD = checkPeriod('STOCH', 'slowD', options.slowD ?? 3, 1);
-    this.highestHigh = new RollingExtreme(fastK, 'highest');
-    this.lowestLow = new RollingExtreme(fastK, 'lowest');
+    this.range = new HighLowRange(fastK);
     this.kAverage = new SimpleMovingAverage({ period: slowK });
     this.dAverage = new SimpleMovingAverage({ period: slowD });
     this.lookback = fastK - 1 + this.kAverage.lookback + this.dAverage.lookback;
@@ -46,9 +46,19 @@ export class Stochastic implements StreamingIndicator {
   }
 
   update(high: number, low: number, close: number): number {
-    const highest = this.highestHigh.update(high);
-    const lowest = this.lowestLow.update(low);
-    if (!this.highestHigh.full) return this.value;
+    this.range.update(high, low);
+    return this.updateFromRange(this.range, close);
+  }
+
+  /**
+   * Feeds a candle through a range of `fastK` candles its owner has already updated with it, instead of the
+   * stochastic's own: indicators of the same period can share one range (see HighLowRange).
+   */
+  updateFromRange(range: HighLowRange, close: number): number {
+    if (range.period !== this.fastK) throw rangePeriodError('STOCH', this.fastK, range);
+    if (!range.full) return this.value;
+    const highest = range.highest;
+    const lowest = range.lowest;
     const rangePerPercent = (highest - lowest) / PERCENT;
     const fastK = rangePerPercent !== 0 ? (close - lowest) / rangePerPercent : 0;
     const k = this.kAverage.update(fastK);
@@ -62,8 +72,7 @@ export class Stochastic implements StreamingIndicator {
   }
 
   reset(): void {
-    this.highestHigh.reset();
-    this.lowestLow.reset();
+    this.range.reset();
     this.kAverage.reset();
     this.dAverage.reset();
     this.value = this.k = this.d = Number.NaN;

@@ -1,6 +1,12 @@
 /**
  * The contract every streaming indicator keeps, whatever its `update(...)` takes: constant work and no
  * allocation per candle, NaN during warm-up, and two numbers that say when its output can be trusted.
+ *
+ * "No allocation" depends on how V8 compiles the caller: a call it does not inline boxes every number argument
+ * and the number result (a heap allocation each), and it inlines only up to a budget of bytecode per compiled
+ * function. So hot updates stay small: warm-up and seeding branches are separate methods (ATR, RollingMoments),
+ * and an indicator with a large update (VolumeProfile, SupportResistance) keeps `update` a thin entry that stores
+ * its numbers in fields and calls a body taking none.
  */
 export interface StreamingIndicator {
   /**

@@ -12,12 +12,14 @@
  *   A broken resistance counts as support and vice versa (role reversal), as traders read them.
  * - Distances: supportDistancePercent = (close / support − 1) · 100 ≥ 0 and
  *   resistanceDistancePercent = (resistance / close − 1) · 100 ≥ 0.
- * Cost per candle: O(strength) to test the candidate, O(maxLevels) to find the nearest levels; no allocation.
+ * Cost per candle: O(strength) to test the candidate, a short scan of the levels sorted by price to find the
+ * nearest ones (see SwingLevels); no allocation.
  * Lookback = 2·strength (the first candle at which a swing can be confirmed); support/resistance stay NaN while
  * no level qualifies. Warmup = maxAgeCandles + strength: older swings have expired by then.
  */
 import { checkPeriod } from './indicator-options-error.ts';
 import type { StreamingIndicator } from './streaming-indicator.ts';
+import { SwingLevels } from './swing-levels.ts';
 
 export interface SupportResistanceOptions {
   /** Candles on each side a swing point must dominate; default 5. */
@@ -40,18 +42,15 @@ export class SupportResistance implements StreamingIndicator {
   value = Number.NaN;
   support = Number.NaN;
   resistance = Number.NaN;
-  supportDistancePercent = Number.NaN;
-  resistanceDistancePercent = Number.NaN;
 
   /** The last 2·strength + 1 highs and lows; the candidate swing candle is the middle one. */
   private readonly recentHighs: Float64Array;
   private readonly recentLows: Float64Array;
   private recentSlot = 0;
-  private readonly levelPrices: Float64Array;
-  private readonly levelCandles: Float64Array;
-  private levelSlot = 0;
-  private levelCount = 0;
+  private readonly levels: SwingLevels;
   private candleIndex = 0;
+  /** The latest close, which the distances are computed from when read. */
+  private close = Number.NaN;
 
   constructor(options: SupportResistanceOptions = {}) {
     this.strength = checkPeriod('SupportResistance', 'strength', options.strength ?? 5, 1);
@@ -60,41 +59,62 @@ export class SupportResistance implements StreamingIndicator {
     const span = 2 * this.strength + 1;
     this.recentHighs = new Float64Array(span);
     this.recentLows = new Float64Array(span);
-    this.levelPrices = new Float64Array(this.maxLevels);
-    this.levelCandles = new Float64Array(this.maxLevels);
+    this.levels = new SwingLevels(this.maxLevels, this.maxAgeCandles);
     this.lookback = 2 * this.strength;
     this.warmup = this.maxAgeCandles + this.strength;
   }
 
   update(high: number, low: number, close: number): number {
-    const span = this.recentHighs.length;
     this.recentHighs[this.recentSlot] = high;
     this.recentLows[this.recentSlot] = low;
+    this.close = close;
+    this.feedCandle();
+    return this.value;
+  }
+
+  /** (close / support − 1) · 100 ≥ 0; NaN while there is no support. */
+  get supportDistancePercent(): number {
+    return (this.close / this.support - 1) * PERCENT;
+  }
+
+  /** (resistance / close − 1) · 100 ≥ 0; NaN while there is no resistance. */
+  get resistanceDistancePercent(): number {
+    return (this.resistance / this.close - 1) * PERCENT;
+  }
+
+  /**
+   * The body of `update`, which takes its candle from the rings and `close`: V8 boxes (allocates) the number
+   * arguments of every call it does not inline, and this body is too large to be inlined.
+   */
+  private feedCandle(): void {
+    const span = this.recentHighs.length;
     this.recentSlot = this.recentSlot + 1 === span ? 0 : this.recentSlot + 1;
     const candleIndex = this.candleIndex++;
+    const levels = this.levels;
     if (candleIndex >= this.lookback) {
       // After the write, recentSlot is the oldest candle; the candidate sits `strength` slots later.
       let candidate = this.recentSlot + this.strength;
       if (candidate >= span) candidate -= span;
       const candidateCandle = candleIndex - this.strength;
       if (this.isSwing(this.recentHighs, candidate, 1)) {
-        this.addLevel(this.recentHighs[candidate] as number, candidateCandle);
+        levels.add(this.recentHighs[candidate] as number, candidateCandle);
       }
       if (this.isSwing(this.recentLows, candidate, -1)) {
-        this.addLevel(this.recentLows[candidate] as number, candidateCandle);
+        levels.add(this.recentLows[candidate] as number, candidateCandle);
       }
     }
-    this.findNearestLevels(close, candleIndex);
-    return this.value;
+    levels.expire(candleIndex);
+    levels.findNearest(this.close);
+    this.support = levels.below;
+    this.resistance = levels.above;
+    this.value = levels.below;
   }
 
   reset(): void {
     this.recentSlot = 0;
-    this.levelSlot = 0;
-    this.levelCount = 0;
+    this.levels.reset();
     this.candleIndex = 0;
-    this.value = this.support = this.resistance = Number.NaN;
-    this.supportDistancePercent = this.resistanceDistancePercent = Number.NaN;
+    this.close = this.value = this.support = this.resistance = Number.NaN;
   }
 
   /**
@@ -114,29 +134,5 @@ export class SupportResistance implements StreamingIndicator {
       slot = slot + 1 === span ? 0 : slot + 1;
     }
     return true;
-  }
-
-  private addLevel(price: number, swingCandle: number): void {
-    this.levelPrices[this.levelSlot] = price;
-    this.levelCandles[this.levelSlot] = swingCandle;
-    this.levelSlot = this.levelSlot + 1 === this.maxLevels ? 0 : this.levelSlot + 1;
-    if (this.levelCount < this.maxLevels) this.levelCount++;
-  }
-
-  private findNearestLevels(close: number, candleIndex: number): void {
-    let support = Number.NEGATIVE_INFINITY;
-    let resistance = Number.POSITIVE_INFINITY;
-    const oldestSwingCandle = candleIndex - this.maxAgeCandles;
-    for (let level = 0; level < this.levelCount; level++) {
-      if ((this.levelCandles[level] as number) < oldestSwingCandle) continue;
-      const price = this.levelPrices[level] as number;
-      if (price < close && price > support) support = price;
-      else if (price > close && price < resistance) resistance = price;
-    }
-    this.support = support === Number.NEGATIVE_INFINITY ? Number.NaN : support;
-    this.resistance = resistance === Number.POSITIVE_INFINITY ? Number.NaN : resistance;
-    this.supportDistancePercent = (close / this.support - 1) * PERCENT;
-    this.resistanceDistancePercent = (this.resistance / close - 1) * PERCENT;
-    this.value = this.support;
   }
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CandleSeries } from '../market/types.ts';
 import { arbitraryCandles } from './testing/arbitrary-candles.ts';
+import { ReferenceVolumeProfile } from './testing/volume-profile-reference.ts';
 import { VolumeProfile } from './volume-profile.ts';
 
 /** The window's volume by bin, recomputed from scratch. */
@@ -61,6 +62,71 @@ describe('VolumeProfile', () => {
         },
       ),
     );
+  });
+
+  it('matches the rescanning definition bit for bit: ties, zero volumes, ring growth, reset, lazy value area', () => {
+    // Prices on a grid of 1% steps and small integer volumes, so that bins tie, windows go empty and shares
+    // leave rounding residue; a rare wide candle makes the bin ring grow at 0.01%.
+    const candle = fc.record({
+      lowStep: fc.integer({ min: -12, max: 12 }),
+      rangeSteps: fc.oneof({ weight: 20, arbitrary: fc.integer({ min: 0, max: 4 }) }, fc.constant(40)),
+      closeStep: fc.integer({ min: 0, max: 4 }),
+      volume: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 6 }), fc.double({ min: 0, max: 50, noNaN: true })),
+      read: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(candle, { maxLength: 150 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.constantFrom(0.0001, 0.002, 0.01, 0.05),
+        fc.constantFrom(0.3, 0.7, 1),
+        fc.nat(150),
+        (candles, window, binWidthRatio, valueAreaShare, resetAt) => {
+          const options = { window, binWidthRatio, valueAreaShare, atrPeriod: 3 };
+          const profile = new VolumeProfile(options);
+          let reference = new ReferenceVolumeProfile(options);
+          const outputs = (indicator: VolumeProfile | ReferenceVolumeProfile, read: boolean) => [
+            indicator.value,
+            indicator.pointOfControl,
+            indicator.closeToPocPercent,
+            indicator.closeToPocAtr,
+            ...(read ? [indicator.valueAreaLow, indicator.valueAreaHigh, indicator.totalVolume] : []),
+          ];
+          candles.forEach(({ lowStep, rangeSteps, closeStep, volume, read }, index) => {
+            if (index === resetAt) {
+              profile.reset();
+              reference = new ReferenceVolumeProfile(options);
+            }
+            const low = 100 * 1.01 ** lowStep;
+            const high = low * 1.01 ** rangeSteps;
+            const close = low * 1.01 ** Math.min(closeStep, rangeSteps);
+            expect(profile.update(high, low, close, volume)).toBe(reference.update(high, low, close, volume));
+            expect(outputs(profile, read)).toEqual(outputs(reference, read));
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('has no point of control when rounding residue leaves the window a total of at most 0', () => {
+    // Bins 100, 101 and 102.01 at 1%; adding then removing 0.3 and 1.9 leaves −2.2e-16 in the first,
+    // 0.1 and 0.2 leave +2.8e-17 in the last, and the zero-volume candles keep both bins occupied.
+    const profile = new VolumeProfile({ window: 6, binWidthRatio: 0.01, atrPeriod: 2 });
+    const reference = new ReferenceVolumeProfile({ window: 6, binWidthRatio: 0.01, valueAreaShare: 0.7, atrPeriod: 2 });
+    const candles = [
+      [100, 100, 0.3],
+      [100, 100, 1.9],
+      [102.01, 102.01, 0.1],
+      [102.01, 102.01, 0.2],
+      ...Array.from({ length: 6 }, () => [102.01, 100, 0]),
+    ] as const;
+    for (const [high, low, volume] of candles) {
+      profile.update(high, low, low, volume);
+      reference.update(high, low, low, volume);
+    }
+    expect(reference.totalVolume).toBeLessThan(0);
+    expect([profile.pointOfControl, profile.totalVolume]).toEqual([Number.NaN, reference.totalVolume]);
   });
 
   it('puts the point of control where most volume traded, in % and ATR terms', () => {

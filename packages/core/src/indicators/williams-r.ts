@@ -3,8 +3,8 @@
  * over the last `period` candles, in [−100, 0]; 0 when the range is 0.
  * Lookback = warmup = period − 1.
  */
+import { HighLowRange, rangePeriodError } from './high-low-range.ts';
 import { checkPeriod } from './indicator-options-error.ts';
-import { RollingExtreme } from './rolling-extreme.ts';
 import type { StreamingIndicator } from './streaming-indicator.ts';
 
 export interface WilliamsPercentROptions {
@@ -19,29 +19,36 @@ export class WilliamsPercentR implements StreamingIndicator {
   readonly lookback: number;
   readonly warmup: number;
   value = Number.NaN;
-  private readonly highestHigh: RollingExtreme;
-  private readonly lowestLow: RollingExtreme;
+  private readonly range: HighLowRange;
 
   constructor(options: WilliamsPercentROptions = {}) {
     this.period = checkPeriod('WILLR', 'period', options.period ?? 14, 2);
-    this.highestHigh = new RollingExtreme(this.period, 'highest');
-    this.lowestLow = new RollingExtreme(this.period, 'lowest');
+    this.range = new HighLowRange(this.period);
     this.lookback = this.period - 1;
     this.warmup = this.lookback;
   }
 
   update(high: number, low: number, close: number): number {
-    const highest = this.highestHigh.update(high);
-    const lowest = this.lowestLow.update(low);
-    if (!this.highestHigh.full) return this.value;
+    this.range.update(high, low);
+    return this.updateFromRange(this.range, close);
+  }
+
+  /**
+   * Feeds a candle through a range of `period` candles its owner has already updated with it, instead of the
+   * indicator's own: indicators of the same period can share one range (see HighLowRange).
+   */
+  updateFromRange(range: HighLowRange, close: number): number {
+    if (range.period !== this.period) throw rangePeriodError('WILLR', this.period, range);
+    if (!range.full) return this.value;
+    const highest = range.highest;
+    const lowest = range.lowest;
     const rangePerPercent = (highest - lowest) / NEGATIVE_PERCENT;
     this.value = rangePerPercent !== 0 ? (highest - close) / rangePerPercent : 0;
     return this.value;
   }
 
   reset(): void {
-    this.highestHigh.reset();
-    this.lowestLow.reset();
+    this.range.reset();
     this.value = Number.NaN;
   }
 }
