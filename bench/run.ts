@@ -2,16 +2,24 @@
  * `npm run bench`: every benchmark, each printing a table with ratios against baselines measured in the same run.
  * Speed and memory targets live here, never in timed tests. `npm run bench -- memory` runs one by name.
  */
+import { benchApp } from './app.ts';
 import { benchBacktest } from './backtest.ts';
 import { benchCandleMemory } from './candle-memory.ts';
+import { benchDatabase } from './db.ts';
+import { benchEdge } from './edge.ts';
 import { benchFeatures } from './features.ts';
 import { benchIndicators } from './indicators.ts';
+import { benchRisk } from './risk.ts';
 
 const benchmarks: Record<string, () => void | Promise<void>> = {
+  app: benchApp,
   backtest: benchBacktest,
+  edge: benchEdge,
   memory: benchCandleMemory,
   features: benchFeatures,
   indicators: benchIndicators,
+  risk: benchRisk,
+  db: benchDatabase,
 };
 
 const only = process.argv.slice(2);

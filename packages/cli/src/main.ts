@@ -7,14 +7,27 @@ import { BacktestError } from '@keel/core/backtest/engine.ts';
 import { CsvError } from '@keel/core/market/csv.ts';
 import { ResampleError } from '@keel/core/market/resample.ts';
 import { StrategyOptionsError } from '@keel/core/strategy/sma-cross.ts';
+import { DatabaseError, DataDirLockedError, KeyringError, MigrationError } from '@keel/db';
 import { type Command, helpText, runCommand, UsageError } from './command.ts';
 import { backtestCommand } from './commands/backtest.ts';
+import { dbCommand } from './commands/db.ts';
+import { demoCommand } from './commands/demo.ts';
 import { indicatorsCommand } from './commands/indicators.ts';
+import { keysCommand } from './commands/keys.ts';
 import { lookaheadCommand } from './commands/lookahead.ts';
 import { recursiveCommand } from './commands/recursive.ts';
 import { startCommand } from './commands/start.ts';
 
-const commands: Command[] = [startCommand, backtestCommand, indicatorsCommand, lookaheadCommand, recursiveCommand];
+const commands: Command[] = [
+  startCommand,
+  demoCommand,
+  backtestCommand,
+  indicatorsCommand,
+  lookaheadCommand,
+  recursiveCommand,
+  dbCommand,
+  keysCommand,
+];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
@@ -31,7 +44,16 @@ function overview(): string {
 }
 
 /** Errors a user can fix (bad input, bad options): shown as one line, without a stack trace. */
-const USER_ERRORS = [CsvError, ResampleError, BacktestError, StrategyOptionsError];
+const USER_ERRORS = [
+  CsvError,
+  ResampleError,
+  BacktestError,
+  StrategyOptionsError,
+  DatabaseError,
+  MigrationError,
+  KeyringError,
+  DataDirLockedError,
+];
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

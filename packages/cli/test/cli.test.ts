@@ -24,7 +24,7 @@ function writeCsv(name: string, text: string): string {
   return path;
 }
 
-const COMMANDS = ['start', 'backtest', 'indicators', 'lookahead', 'recursive'];
+const COMMANDS = ['start', 'demo', 'backtest', 'indicators', 'lookahead', 'recursive', 'db', 'keys'];
 
 describe('keel', () => {
   it('lists its commands, and every command answers --help', () => {
@@ -160,7 +160,7 @@ describe('keel', () => {
   });
 
   it('starts on the synthetic market, saying so, when there is no data folder', () => {
-    const result = keel(['start'], { KEEL_DATA_DIR: join(tmp, 'no-such-dir') });
+    const result = keel(['demo'], { KEEL_DATA_DIR: join(tmp, 'no-such-dir') });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('SYNTHETIC market');
     const reportPath = /report written to (.+)$/m.exec(result.stdout)?.[1] as string;

@@ -4,12 +4,15 @@ import { IsoTime, RiskTolerance, Uuid } from './common.ts';
 
 export const Profile = z.object({
   id: Uuid,
-  email: z.string(),
+  /** From the access token; null when the request came with an API token, which carries no email. */
+  email: z.string().nullable(),
   displayName: z.string().nullable(),
   riskTolerance: RiskTolerance,
   isAdmin: z.boolean(),
   /** The quote currency the dashboard shows money in. */
   currency: z.string(),
+  /** The user's own kill switch: every bot of theirs stops trading while it is on. */
+  killSwitch: z.boolean(),
   createdAt: IsoTime,
 });
 export const ProfileUpdate = z
@@ -31,20 +34,44 @@ export const ExchangeCredential = z.object({
   label: z.string(),
   apiKeyLast4: z.string(),
   hasSecret: z.boolean(),
+  lastUsedAt: IsoTime.nullable(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });
 
+/** The server's public key for encrypting exchange keys in the browser (P-256 ECDH, see @keel/db transport.ts). */
+export const TransportKey = z.object({ kid: z.string(), jwk: z.record(z.string(), z.unknown()) });
+
+const base64Url = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+$/, 'base64url text');
+
 /**
- * A new key. The secret is encrypted in the browser to the server's public key (WebCrypto) before it leaves:
- * `encryptedSecret` is that envelope, opaque to everything but the server's private key.
+ * What the browser's encryptForServer makes of the JSON {apiKey, secret, passphrase?}, with the context
+ * "exchange-credential:<user id>": opaque to everything but the server's private key.
+ */
+export const TransportEnvelope = z
+  .object({
+    v: z.literal(1),
+    kid: z.string().min(1).max(100),
+    epk: base64Url(200),
+    iv: base64Url(32),
+    ct: base64Url(8192),
+  })
+  .strict();
+
+/**
+ * A new key. Neither the API key nor the secret travels in clear: both are inside `envelope`, encrypted in the
+ * browser to the server's TransportKey (WebCrypto) before they leave; only the last 4 characters are ever shown.
  */
 export const ExchangeCredentialCreate = z
   .object({
     exchange: Exchange,
     label: z.string().trim().min(1).max(60),
-    apiKey: z.string().trim().min(8).max(256),
-    encryptedSecret: z.string().min(16).max(4096),
+    envelope: TransportEnvelope,
   })
   .strict();
 
@@ -53,14 +80,22 @@ export const NotificationChannel = z.object({
   id: Uuid,
   kind: z.enum(['telegram', 'email']),
   target: z.string(),
+  enabled: z.boolean(),
   verified: z.boolean(),
-  events: z.array(NotificationEvent),
+  events: z.array(z.string()),
   createdAt: IsoTime,
 });
 export const NotificationChannelCreate = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('email'), target: z.email(), events: z.array(NotificationEvent).min(1) }).strict(),
-  z.object({ kind: z.literal('telegram'), events: z.array(NotificationEvent).min(1) }).strict(),
+  z
+    .object({
+      kind: z.literal('telegram'),
+      target: z.string().regex(/^-?[0-9]{1,20}$/, 'a Telegram chat id'),
+      events: z.array(NotificationEvent).min(1),
+    })
+    .strict(),
 ]);
+export const NotificationChannelUpdate = z.object({ enabled: z.boolean() }).strict();
 export const TelegramLinkCode = z.object({ code: z.string(), expiresAt: IsoTime, botUsername: z.string().nullable() });
 
 export const ApiTokenScope = z.enum(['read', 'trade', 'admin']);
@@ -72,6 +107,7 @@ export const ApiToken = z.object({
   prefix: z.string(),
   expiresAt: IsoTime.nullable(),
   lastUsedAt: IsoTime.nullable(),
+  revokedAt: IsoTime.nullable(),
   createdAt: IsoTime,
 });
 export const ApiTokenCreate = z

@@ -1,5 +1,6 @@
 /** Bots: what a user configures, and the state the worker reports back. */
 import { z } from 'zod';
+import { Exchange } from './account.ts';
 import { DecimalString, IsoTime, MarketSymbol, Timeframe, Uuid } from './common.ts';
 
 /** Platform caps: a bot's limits may be tighter, never looser. */
@@ -10,6 +11,8 @@ export const PLATFORM_HALT_DRAWDOWN = 0.15;
 export const AgentName = z.enum(['ppo', 'conservative', 'aggressive', 'balanced', 'contrarian']);
 export const BotMode = z.enum(['paper', 'live']);
 export const BotStatus = z.enum(['stopped', 'starting', 'running', 'paused', 'halted', 'killed', 'error']);
+/** What the user asked for; `status` is what the worker reports. */
+export const BotDesiredState = z.enum(['running', 'paused', 'stopped']);
 export const BreakerState = z.enum(['ACTIVE', 'REDUCED', 'CONSERVATIVE', 'HALTED']);
 
 export const RiskLimits = z
@@ -33,6 +36,7 @@ export const RiskLimits = z
 export const BotCreate = z
   .object({
     name: z.string().trim().min(1, 'give the bot a name').max(60),
+    exchange: Exchange.default('binance'),
     symbols: z.array(MarketSymbol).min(1, 'pick at least one market').max(20),
     timeframe: Timeframe.default('1h'),
     mode: BotMode.default('paper'),
@@ -63,14 +67,17 @@ export const BotUpdate = z
 export const Bot = z.object({
   id: Uuid,
   name: z.string(),
-  symbols: z.array(MarketSymbol),
-  timeframe: Timeframe,
+  exchange: z.string(),
+  symbols: z.array(z.string()),
+  timeframe: z.string(),
   mode: BotMode,
-  agents: z.array(AgentName),
+  agents: z.array(z.string()),
   risk: RiskLimits,
   initialCashQuote: DecimalString,
   exchangeCredentialId: Uuid.nullable(),
+  desiredState: BotDesiredState,
   status: BotStatus,
+  killSwitch: z.boolean(),
   /** Why the bot is in its status (error, halt, kill), for people. */
   statusReason: z.string().nullable(),
   breakerState: BreakerState,

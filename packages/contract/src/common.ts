@@ -19,7 +19,8 @@ export const MarketSymbol = z
   .regex(/^[A-Z0-9]{2,15}-[A-Z0-9]{2,10}$/, 'a market such as BTC-USDT (BASE-QUOTE, upper case)');
 
 export const Timeframe = z.enum(['1m', '5m', '15m', '30m', '1h', '4h', '1d']);
-export const RiskTolerance = z.enum(['low', 'medium', 'high']);
+/** The database's vocabulary (profiles.risk_tolerance), so no layer translates it. */
+export const RiskTolerance = z.enum(['conservative', 'moderate', 'aggressive']);
 export const Side = z.enum(['buy', 'sell']);
 
 /** Opaque position in a list: pass back `nextCursor` to get the next page. */

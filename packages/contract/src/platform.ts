@@ -23,26 +23,31 @@ export const BacktestCreate = z
     initialCashQuote: z.number().positive().default(10_000),
   })
   .strict();
-export const BacktestStatus = z.enum(['queued', 'running', 'done', 'failed']);
+export const BacktestStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export const Backtest = z.object({
   id: Uuid,
   status: BacktestStatus,
-  request: BacktestCreate,
-  /** Metrics, trades and equity as `keel backtest --json` prints them, once done. */
-  result: z.unknown().nullable(),
+  botId: Uuid.nullable(),
+  /** The request as submitted (with defaults filled in). */
+  request: z.record(z.string(), z.unknown()),
+  /** Metrics, trades and equity as `keel backtest --json` prints them, once succeeded. */
+  result: z.record(z.string(), z.unknown()).nullable(),
   error: z.string().nullable(),
   createdAt: IsoTime,
+  startedAt: IsoTime.nullable(),
   finishedAt: IsoTime.nullable(),
 });
 
+export const ModelStatus = z.enum(['training', 'ready', 'failed', 'retired']);
 export const Model = z.object({
   id: Uuid,
   name: z.string(),
-  version: z.string(),
-  features: z.array(z.string()),
-  metrics: z.record(z.string(), z.number()),
-  promoted: z.boolean(),
+  version: z.number().int(),
+  kind: z.string(),
+  status: ModelStatus,
+  metrics: z.record(z.string(), z.unknown()).nullable(),
   createdAt: IsoTime,
+  updatedAt: IsoTime,
 });
 
 export const ComponentState = z.enum(['up', 'degraded', 'down', 'disabled']);
@@ -53,6 +58,11 @@ export const Health = z.object({
 });
 
 export const PlatformKillSwitch = z.object({ engaged: z.boolean(), reason: z.string().min(1).max(200) }).strict();
+export const PlatformKillSwitchState = z.object({
+  engaged: z.boolean(),
+  reason: z.string().nullable(),
+  updatedAt: IsoTime,
+});
 
 export const StreamChannel = z.enum([
   'prices',

@@ -9,7 +9,7 @@ export const Order = z.object({
   id: Uuid,
   botId: Uuid,
   clientOrderId: z.string(),
-  symbol: MarketSymbol,
+  symbol: z.string(),
   side: Side,
   type: z.enum(['market', 'limit', 'stop']),
   qtyBase: DecimalString.nullable(),
@@ -27,7 +27,7 @@ export const Fill = z.object({
   id: Uuid,
   botId: Uuid,
   clientOrderId: z.string(),
-  symbol: MarketSymbol,
+  symbol: z.string(),
   side: Side,
   priceQuote: DecimalString,
   qtyBase: DecimalString,
@@ -38,7 +38,7 @@ export const Fill = z.object({
 
 export const Trade = z.object({
   botId: Uuid,
-  symbol: MarketSymbol,
+  symbol: z.string(),
   entryTime: IsoTime,
   entryPrice: DecimalString,
   exitTime: IsoTime.nullable(),
@@ -50,7 +50,7 @@ export const Trade = z.object({
 
 export const Position = z.object({
   botId: Uuid,
-  symbol: MarketSymbol,
+  symbol: z.string(),
   qtyBase: DecimalString,
   averageEntryPrice: DecimalString.nullable(),
   markPrice: DecimalString.nullable(),
@@ -102,7 +102,7 @@ export const Decision = z.object({
   id: Uuid,
   botId: Uuid,
   time: IsoTime,
-  symbol: MarketSymbol,
+  symbol: z.string(),
   action: z.enum(['buy', 'sell', 'hold']),
   confidence: z.number(),
   rationale: z.object({
@@ -117,6 +117,36 @@ export const Decision = z.object({
   }),
   clientOrderId: z.string().nullable(),
 });
+
+/** A manual order: stored pending, sent by the worker. Exactly one of qtyBase and quoteQty (market buys only). */
+export const OrderCreate = z
+  .object({
+    botId: Uuid,
+    clientOrderId: z
+      .string()
+      .regex(/^[A-Za-z0-9._:/-]{1,36}$/, '1–36 characters of A–Z a–z 0–9 . _ : / -')
+      .optional(),
+    symbol: MarketSymbol,
+    side: Side,
+    type: z.enum(['market', 'limit', 'stop']),
+    qtyBase: DecimalString.optional(),
+    quoteQty: DecimalString.optional(),
+    limitPrice: DecimalString.optional(),
+    stopPrice: DecimalString.optional(),
+  })
+  .strict()
+  .refine((order) => (order.qtyBase === undefined) !== (order.quoteQty === undefined), {
+    message: 'give exactly one of qtyBase and quoteQty',
+    path: ['qtyBase'],
+  })
+  .refine((order) => (order.type === 'limit') === (order.limitPrice !== undefined), {
+    message: 'a limit order, and only a limit order, has a limitPrice',
+    path: ['limitPrice'],
+  })
+  .refine((order) => (order.type === 'stop') === (order.stopPrice !== undefined), {
+    message: 'a stop order, and only a stop order, has a stopPrice',
+    path: ['stopPrice'],
+  });
 
 export const BotScopedQuery = PageQuery.extend({ botId: Uuid.optional(), symbol: MarketSymbol.optional() });
 

@@ -1,54 +1,127 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runBacktest } from '@keel/core/backtest/engine.ts';
-import { loadCandlesCsv } from '@keel/core/market/csv.ts';
-import { syntheticMarket } from '@keel/core/market/synthetic.ts';
-import type { CandleSeries } from '@keel/core/market/types.ts';
-import { smaCross } from '@keel/core/strategy/sma-cross.ts';
+import { createDatabase, databaseOptionsFromEnv } from '@keel/db';
+import { startEdge } from '@keel/edge/node.ts';
+import { inProcessBus, redisBus, type StreamBus } from '@keel/realtime';
+import { defaultDataDir, type ReplaySpeed, startWorker } from '@keel/worker';
+import pino from 'pino';
 import type { Command } from '../command.ts';
-import { renderBacktestReport } from '../report/backtest-report.ts';
-import { backtestTable } from './backtest.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..', '..');
-const DEMO_FILE = 'BTC-USDT_1h.csv';
-const SYNTHETIC_CANDLES = 2 * 8766;
+const DEMO_EMAIL = 'demo@keel.local';
+const DEFAULT_REPLAY_CANDLES_PER_SECOND = 2;
 
-/** Real candles from the shared data folder when it is there; otherwise the synthetic market, said plainly. */
-function demoMarket(dataDir: string): { series: CandleSeries; source: string } {
-  const path = join(dataDir, DEMO_FILE);
-  if (existsSync(path)) return { series: loadCandlesCsv(path), source: `real Binance candles from ${path}` };
-  return {
-    series: syntheticMarket({ candles: SYNTHETIC_CANDLES, symbol: 'SYNTH-USDT' }),
-    source: `SYNTHETIC market (no ${DEMO_FILE} in ${dataDir}): prices are generated, not real`,
-  };
+interface DemoLogin {
+  email: string;
+  password: string;
+}
+
+/** The demo account's password: made once per data folder and kept there (0600), so every start shows the same. */
+function demoLogin(home: string): DemoLogin {
+  const path = join(home, 'demo-login.json');
+  if (!existsSync(path)) {
+    const login = { email: DEMO_EMAIL, password: randomBytes(12).toString('base64url') };
+    writeFileSync(path, JSON.stringify(login), { mode: 0o600 });
+  }
+  return JSON.parse(readFileSync(path, 'utf8')) as DemoLogin;
+}
+
+async function call(apiUrl: string, path: string, init: { method?: string; token?: string; body?: unknown } = {}) {
+  const response = await fetch(`${apiUrl}${path}`, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: {
+      'content-type': 'application/json',
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/** Signs the demo user up (first start) or in, and makes sure it has a running paper bot, through the public API. */
+async function ensureDemoAccount(apiUrl: string, login: DemoLogin): Promise<string> {
+  let session = await call(apiUrl, '/v1/auth/login', { body: login });
+  if (session.status !== 200) session = await call(apiUrl, '/v1/auth/signup', { body: login });
+  if (session.status !== 200 && session.status !== 201) {
+    return `could not sign the demo user in (HTTP ${session.status}: ${String(session.body.detail ?? session.body.title)})`;
+  }
+  const token = session.body.access_token as string;
+  const bots = await call(apiUrl, '/v1/bots', { token });
+  const items = (bots.body.items as Array<{ id: string; desiredState?: string }> | undefined) ?? [];
+  let botId = items[0]?.id;
+  if (botId === undefined) {
+    const created = await call(apiUrl, '/v1/bots', {
+      token,
+      body: { name: 'Demo BTC bot', symbols: ['BTC-USDT'], timeframe: '1h', mode: 'paper' },
+    });
+    const createdId = created.body.id as string | undefined;
+    if (createdId === undefined) return `could not create the demo bot (HTTP ${created.status})`;
+    botId = createdId;
+  }
+  await call(apiUrl, `/v1/bots/${botId}/start`, { token, body: {} });
+  return 'demo paper bot running';
+}
+
+function replaySpeedFrom(env: NodeJS.ProcessEnv): ReplaySpeed {
+  const raw = env.KEEL_REPLAY_SPEED;
+  if (raw === undefined || raw === '') return DEFAULT_REPLAY_CANDLES_PER_SECOND;
+  if (raw === 'max') return 'max';
+  const speed = Number(raw);
+  if (!(speed > 0))
+    throw new Error(`KEEL_REPLAY_SPEED must be a positive number of candles per second or "max", got ${raw}`);
+  return speed;
 }
 
 export const startCommand: Command = {
   name: 'start',
-  summary: 'run Keel (for now: the trading core on a demo market, with an HTML report)',
-  usage: '[--data-dir DIR]',
-  options: {
-    'data-dir': {
-      type: 'string',
-      valueName: 'DIR',
-      description: 'real candle CSVs (default $KEEL_DATA_DIR or ../shared/data)',
-    },
-  },
+  summary: 'run Keel in one process: database, worker and API (the dashboard joins with its issue)',
+  usage: '',
+  options: {},
   details: `
-The platform's services (database, API, worker, dashboard) arrive with their issues; until then \`start\` runs the
-trading core end to end: market data → pipeline → paper broker → ledger → metrics, and writes data/reports/demo.html.`,
-  run(values) {
-    const dataDir =
-      (values['data-dir'] as string | undefined) ?? process.env.KEEL_DATA_DIR ?? join(repoRoot, '..', 'shared', 'data');
-    const { series, source } = demoMarket(dataDir);
-    console.log(`keel: market data: ${source}`);
-    const result = runBacktest([series], smaCross({ fast: 10, slow: 30 }), { costs: { takerFeeRate: 0.001 } });
-    console.log(backtestTable(result, 'sma-cross(10,30), paper broker, 0.1% fee'));
-    const reportDir = join(repoRoot, 'data', 'reports');
-    mkdirSync(reportDir, { recursive: true });
-    const reportPath = join(reportDir, 'demo.html');
-    writeFileSync(reportPath, renderBacktestReport(result, `Keel demo: sma-cross on ${series.symbol}`));
-    console.log(`\nkeel: report written to ${reportPath}`);
+With no configuration everything runs here: PGlite persisted under data/db (KEEL_DB_DIR), an in-process stream bus,
+paper trading on real candles replayed from ../shared/data (KEEL_DATA_DIR), else on the synthetic market (the log
+says which). DATABASE_URL switches to PostgreSQL/Supabase and REDIS_URL to Redis. Ctrl-C stops everything cleanly;
+the next start resumes with all data.`,
+  async run() {
+    const env = process.env;
+    const logger = pino({ name: 'keel', level: env.LOG_LEVEL ?? 'info' });
+    const home = resolve(env.KEEL_HOME ?? join(repoRoot, 'data'));
+    mkdirSync(home, { recursive: true });
+    const { options, description, dbDir } = databaseOptionsFromEnv(env, join(home, 'db'));
+    logger.info(`database: ${description}`);
+    const database = await createDatabase(options);
+    await database.migrate({ log: (line) => logger.info(line) });
+    const bus: StreamBus = env.REDIS_URL ? redisBus({ url: env.REDIS_URL }) : inProcessBus();
+    const dataDir = env.KEEL_DATA_DIR ?? defaultDataDir();
+    const worker = await startWorker({
+      database,
+      bus,
+      logger,
+      dataDir,
+      replaySpeed: replaySpeedFrom(env),
+      workerId: `${hostname()}:${process.pid}`,
+    });
+    const edge = await startEdge({ database, bus, logger, ...(dbDir ? { keysDir: join(dbDir, 'keys') } : {}) });
+    const login = demoLogin(home);
+    const demo = await ensureDemoAccount(edge.url, login);
+    logger.info(`Keel is running — API ${edge.url}/v1 (reference: ${edge.url}/v1/docs)`);
+    logger.info(`demo login: ${login.email} / ${login.password} — ${demo}`);
+
+    const stop = async (signal: string) => {
+      logger.info(`${signal}: stopping`);
+      await worker.stop();
+      await edge.close();
+      await bus.close();
+      await database.close();
+      logger.info('stopped cleanly');
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    await new Promise(() => {});
     return 0;
   },
 };

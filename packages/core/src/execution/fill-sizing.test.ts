@@ -1,14 +1,32 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDecimal } from '../money/arithmetic.ts';
-import { decimalFromUnits } from '../money/decimal.ts';
+import { DECIMAL_ZERO, type Decimal, decimalFromUnits } from '../money/decimal.ts';
 import { formatDecimal } from '../money/format.ts';
 import { decimalFromString } from '../money/parse.ts';
 import { isOnStep } from '../money/step.ts';
-import { buyCostQuote, largestAffordableQtyBase } from './fill-sizing.ts';
+import { type BuyCostRules, buyCostQuote, largestAffordableQtyBase } from './fill-sizing.ts';
 
 const d = decimalFromString;
 const binance = { feeRate: d('0.001'), lotStepBase: d('0.00000001'), feeStepQuote: d('0.00000001') };
+
+/** The definition, searched: the most lots whose buyCostQuote is within budget (cost grows with quantity). */
+function searchedLargestAffordable(budget: Decimal, price: Decimal, rules: BuyCostRules): Decimal {
+  if (budget <= 0n || price <= 0n) return DECIMAL_ZERO;
+  const fits = (lots: bigint) => buyCostQuote(decimalFromUnits(lots * rules.lotStepBase), price, rules) <= budget;
+  let fitting = 0n;
+  let tooMany = 1n;
+  while (fits(tooMany)) {
+    fitting = tooMany;
+    tooMany *= 2n;
+  }
+  while (tooMany - fitting > 1n) {
+    const middle = (fitting + tooMany) / 2n;
+    if (fits(middle)) fitting = middle;
+    else tooMany = middle;
+  }
+  return decimalFromUnits(fitting * rules.lotStepBase);
+}
 
 describe('largestAffordableQtyBase', () => {
   it('spends the budget fees included, rounded down to the lot', () => {
@@ -24,6 +42,27 @@ describe('largestAffordableQtyBase', () => {
     expect(formatDecimal(largestAffordableQtyBase(d('5.01'), d('1'), coarse))).toBe('5');
     expect(largestAffordableQtyBase(d('0.5'), d('0.5'), coarse)).toBe(0n);
     expect(largestAffordableQtyBase(d('-1'), d('0.5'), coarse)).toBe(0n);
+  });
+
+  it('equals the largest quantity a search over buyCostQuote finds, for lots costing more or less than a fee step', () => {
+    const units = (min: bigint, max: bigint) => fc.bigInt({ min, max }).map(decimalFromUnits);
+    const rules = fc.record({
+      feeRate: fc.oneof(
+        units(0n, 10n ** 16n),
+        fc.constantFrom(0n, 10n ** 15n, 75n * 10n ** 13n).map(decimalFromUnits),
+        units(0n, 3n * 10n ** 18n),
+      ),
+      lotStepBase: fc.oneof(units(1n, 10n ** 18n), fc.constantFrom(10n ** 10n, 10n ** 15n).map(decimalFromUnits)),
+      feeStepQuote: fc.oneof(units(1n, 10n ** 16n), fc.constantFrom(10n ** 10n, 10n ** 16n).map(decimalFromUnits)),
+    });
+    fc.assert(
+      fc.property(units(-(10n ** 20n), 10n ** 25n), units(1n, 10n ** 24n), rules, (budget, price, costRules) => {
+        expect(largestAffordableQtyBase(budget, price, costRules)).toBe(
+          searchedLargestAffordable(budget, price, costRules),
+        );
+      }),
+      { numRuns: 3_000 },
+    );
   });
 
   it('returns the largest number of lots within budget', () => {

@@ -23,7 +23,7 @@
  * Per candle, a symbol without open orders costs one counter test or one Map lookup and allocates nothing.
  */
 import { addDecimal, mulDecimal, subDecimal } from '../money/arithmetic.ts';
-import { DECIMAL_ZERO, type Decimal, decimalFromUnits, minDecimal } from '../money/decimal.ts';
+import { DECIMAL_ONE, DECIMAL_ZERO, type Decimal, decimalFromUnits, minDecimal } from '../money/decimal.ts';
 import { decimalToExactNumber, decimalToNumber, formatDecimal } from '../money/format.ts';
 import { decimalFromNumber } from '../money/parse.ts';
 import { roundToStep } from '../money/step.ts';
@@ -50,6 +50,9 @@ const UNLIMITED_VOLUME = decimalFromUnits(10n ** 48n);
 interface MarketBook {
   readonly rules: ResolvedMarketRules;
   readonly matching: MatchingRules;
+  /** What a lot costs on this market with the maker and the taker fee (built once, not per fill). */
+  readonly makerCosts: BuyCostRules;
+  readonly takerCosts: BuyCostRules;
   /** Orders that were working at the last compaction, in submission order (may hold closed ones until then). */
   readonly orders: WorkingOrder[];
 }
@@ -185,7 +188,7 @@ export class PaperBroker {
       order.arrived = true;
       if (!matchOrder(order, arriving, open, high, low, book.matching, this.match)) continue;
       if (order.type === 'stop') order.stopTriggered = true;
-      volumeLeft ??= this.volumeCapBase(volume, book.rules.lotStepBase);
+      volumeLeft ??= this.volumeCapBase(volume);
       volumeLeft = this.fill(order, time, volumeLeft, onFill);
     }
     compactWorking(orders);
@@ -198,17 +201,14 @@ export class PaperBroker {
     const priceQuote = this.match.priceQuote;
     const liquidity = this.match.liquidity;
     const price = decimalFromNumber(priceQuote);
-    const costRules: BuyCostRules = {
-      feeRate: liquidity === 'maker' ? this.costs.makerFeeRate : this.costs.takerFeeRate,
-      lotStepBase: lot,
-      feeStepQuote: this.costs.feeStepQuote,
-    };
+    const costRules = liquidity === 'maker' ? order.book.makerCosts : order.book.takerCosts;
+    const quoteLeft = order.quoteQty === null ? null : subDecimal(order.quoteQty, order.filledQuote);
     const wantQty =
-      order.qtyBase !== null
-        ? subDecimal(order.qtyBase, order.filledQtyBase)
-        : largestAffordableQtyBase(subDecimal(order.quoteQty as Decimal, order.filledQuote), price, costRules);
-    const fundsQty = this.fundsQtyBase(order, price, costRules);
-    const qty = minDecimal(minDecimal(wantQty, fundsQty ?? wantQty), volumeLeft);
+      quoteLeft === null
+        ? subDecimal(order.qtyBase as Decimal, order.filledQtyBase)
+        : largestAffordableQtyBase(quoteLeft, price, costRules);
+    const fundsQty = this.fundsQtyBase(order, price, costRules, quoteLeft, wantQty);
+    const qty = withinVolume(minDecimal(wantQty, fundsQty ?? wantQty), volumeLeft, lot);
 
     if (qty <= 0n) {
       if (wantQty <= 0n) {
@@ -224,22 +224,22 @@ export class PaperBroker {
     const notionalQuote = mulDecimal(qty, price);
     const fee = feeQuoteFor(notionalQuote, costRules.feeRate, costRules.feeStepQuote);
     const feeQuote = decimalToExactNumber(fee, `fee of ${request.clientOrderId}`);
+    const quoteMoved = order.side === 'buy' ? addDecimal(notionalQuote, fee) : subDecimal(notionalQuote, fee);
     if (order.side === 'sell' && this.options.availableQuote !== undefined) {
       // A fee rounded up to a coarse step can exceed a tiny sale's proceeds; the cash must cover the difference.
       const available = this.options.availableQuote(request.symbol);
-      if (addDecimal(available, subDecimal(notionalQuote, fee)) < 0n) {
+      if (addDecimal(available, quoteMoved) < 0n) {
         const why = `fee ${formatDecimal(fee)} exceeds proceeds ${formatDecimal(notionalQuote)} plus available quote ${formatDecimal(available)}`;
         this.closeShortOfFunds(order, why);
         return volumeLeft;
       }
     }
 
+    const firstFill = order.filledQtyBase === 0n;
     order.filledQtyBase = addDecimal(order.filledQtyBase, qty);
-    order.filledQuote = addDecimal(
-      order.filledQuote,
-      order.side === 'buy' ? addDecimal(notionalQuote, fee) : subDecimal(notionalQuote, fee),
-    );
-    order.state.filledQtyBase = decimalToNumber(order.filledQtyBase);
+    order.filledQuote = addDecimal(order.filledQuote, quoteMoved);
+    // After a first fill the order has filled exactly qty, already converted above.
+    order.state.filledQtyBase = firstFill ? qtyBase : decimalToNumber(order.filledQtyBase);
     order.state.filledQuote = decimalToNumber(order.filledQuote);
     const complete = order.qtyBase !== null ? order.filledQtyBase === order.qtyBase : qty === wantQty;
     if (complete) this.close(order, 'filled');
@@ -260,22 +260,40 @@ export class PaperBroker {
     return subDecimal(volumeLeft, qty);
   }
 
-  /** What our fills may take from a candle of `volume`: participation × volume, down to the lot. */
-  private volumeCapBase(volume: number, lotStepBase: Decimal): Decimal {
+  /**
+   * What our fills may take from a candle of `volume`: participation × volume, to be rounded down to the lot by
+   * withinVolume only when it binds (quantities are whole lots, so a quantity fits the rounded cap exactly when it
+   * fits the unrounded one, and subtracting whole lots commutes with the rounding).
+   */
+  private volumeCapBase(volume: number): Decimal {
     const participation = this.costs.maxVolumeParticipation;
     if (participation === null) return UNLIMITED_VOLUME;
-    return roundToStep(mulDecimal(decimalFromNumber(volume), participation, 'floor'), lotStepBase, 'down');
+    const volumeBase = decimalFromNumber(volume);
+    return participation === DECIMAL_ONE ? volumeBase : mulDecimal(volumeBase, participation, 'floor');
   }
 
-  /** The most the account can trade now (lots), or null when balances are not tracked. */
-  private fundsQtyBase(order: WorkingOrder, price: Decimal, costRules: BuyCostRules): Decimal | null {
+  /**
+   * The most the account can trade now (lots), or null when balances are not tracked. A quoteQty buy whose
+   * remaining quote (`quoteLeft`, buying `wantQty`) is within the cash gets wantQty: more cash could buy more, but
+   * the fill never takes more than the order wants, so the cash cannot bind and sizing it would change nothing.
+   */
+  private fundsQtyBase(
+    order: WorkingOrder,
+    price: Decimal,
+    costRules: BuyCostRules,
+    quoteLeft: Decimal | null,
+    wantQty: Decimal,
+  ): Decimal | null {
     const symbol = order.state.request.symbol;
     if (order.side === 'buy') {
       const available = this.options.availableQuote?.(symbol);
-      return available === undefined ? null : largestAffordableQtyBase(available, price, costRules);
+      if (available === undefined) return null;
+      if (quoteLeft !== null && quoteLeft <= available) return wantQty;
+      return largestAffordableQtyBase(available, price, costRules);
     }
     const available = this.options.availableBase?.(symbol);
     if (available === undefined) return null;
+    if (wantQty <= available) return wantQty; // as for buys: holding more than the order sells cannot bind
     return available <= 0n ? DECIMAL_ZERO : roundToStep(available, costRules.lotStepBase, 'down');
   }
 
@@ -302,7 +320,18 @@ export class PaperBroker {
   }
 
   private addBook(symbol: string, rules: ResolvedMarketRules): MarketBook {
-    const book = { rules, matching: matchingRulesFor(this.costs, rules.tickSizeQuote), orders: [] };
+    const costs = (feeRate: Decimal) => ({
+      feeRate,
+      lotStepBase: rules.lotStepBase,
+      feeStepQuote: this.costs.feeStepQuote,
+    });
+    const book = {
+      rules,
+      matching: matchingRulesFor(this.costs, rules.tickSizeQuote),
+      makerCosts: costs(this.costs.makerFeeRate),
+      takerCosts: costs(this.costs.takerFeeRate),
+      orders: [],
+    };
     this.books.set(symbol, book);
     return book;
   }
@@ -310,6 +339,11 @@ export class PaperBroker {
 
 function isWorking(status: OrderStatus): boolean {
   return status === 'open' || status === 'partially_filled';
+}
+
+/** qtyBase (whole lots) cut to the candle's volume left, rounded down to the lot when that binds. */
+function withinVolume(qtyBase: Decimal, volumeLeftBase: Decimal, lotStepBase: Decimal): Decimal {
+  return qtyBase <= volumeLeftBase ? qtyBase : roundToStep(volumeLeftBase, lotStepBase, 'down');
 }
 
 /** Drops closed orders in place, keeping order (no allocation). */

@@ -12,12 +12,58 @@ export function formatDecimal(value: Decimal): string {
 }
 
 /**
- * The nearest JS number (correctly rounded: JS parses decimal text to the nearest double). Exact whenever the
- * value has at most 15 significant digits.
+ * The nearest JS number (correctly rounded, as Number(formatDecimal(value)) would be, without building the text).
+ * Exact whenever the value has at most 15 significant digits.
  */
 export function decimalToNumber(value: Decimal): number {
-  return Number(formatDecimal(value));
+  return fewPlacesToNumber(value) ?? nearestNumber(value);
 }
+
+/** Prices, lots and fees on exchange grids rarely go below 10^-8; such values are whole numbers of this step. */
+const FEW_PLACES = 8;
+const UNITS_PER_FEW_PLACES_STEP = 10n ** BigInt(DECIMAL_PLACES - FEW_PLACES);
+const STEPS_PER_ONE = 1e8;
+const UNITS_PER_STEP_AS_NUMBER = 1e10;
+/** 15 significant digits: below this many steps the number's shortest text is the decimal itself (DBL_DIG). */
+const MAX_SHORT_STEPS = 1e15;
+
+/**
+ * The nearest number to a value with at most 8 decimals and fewer than 10^15 steps of 10^-8, or undefined. The
+ * step count is recovered exactly in floating point (two roundings of 2^-53 each leave it within 1/4 of an
+ * integer below 2^50), and count / 10^8 divides two exact doubles, which IEEE rounds correctly (Clinger's fast
+ * path). At most 15 significant digits also make the result exact: it reads back as the same decimal.
+ */
+function fewPlacesToNumber(value: Decimal): number | undefined {
+  if (value % UNITS_PER_FEW_PLACES_STEP !== 0n) return undefined;
+  const steps = Math.round(Number(value) / UNITS_PER_STEP_AS_NUMBER);
+  if (Math.abs(steps) >= MAX_SHORT_STEPS) return undefined;
+  return steps / STEPS_PER_ONE;
+}
+
+/**
+ * value / 10^18 correctly rounded, for any value. Number(bigint) rounds correctly, so the work is making the
+ * quotient an integer without losing which way it rounds: scaled up by 2^128, the quotient has at least 68 bits
+ * (value ≥ 1 unit), far more than a double's 53; a remainder is recorded by setting the quotient's lowest bit (a
+ * sticky bit, as in IEEE hardware): the halfway points between doubles are even integers at that size, so the odd
+ * quotient lies on the same side of each of them as the exact quotient did. Scaling back by 2^-128 is exact.
+ * Magnitudes of 2^115 units or more leave 55 bits without the shift, which keeps huge values from overflowing
+ * before they are scaled back.
+ */
+function nearestNumber(value: Decimal): number {
+  const magnitude = value < 0n ? -value : value;
+  const shift = magnitude < UNSHIFTED_FROM ? BINARY_SHIFT : 0n;
+  const scaled = magnitude << shift;
+  const quotient = scaled / DECIMAL_SCALE;
+  const sticky = quotient * DECIMAL_SCALE === scaled ? quotient : quotient | 1n;
+  const nearest = Number(sticky) * (shift === 0n ? 1 : INVERSE_BINARY_SCALE);
+  return value < 0n ? -nearest : nearest;
+}
+
+const BINARY_SHIFT = 128n;
+/** 2^-128, exact (a power of two). */
+const INVERSE_BINARY_SCALE = 1 / Number(1n << BINARY_SHIFT);
+/** From here on value / 10^18 has at least 55 bits (2^115 / 10^18 > 2^55) without scaling. */
+const UNSHIFTED_FROM = 1n << 115n;
 
 /**
  * The JS number that stands for exactly `value` (its shortest text spells `value`), for values that must cross
@@ -25,7 +71,9 @@ export function decimalToNumber(value: Decimal): number {
  * 12345678.123456789 (17 significant digits): a coarser lot or tick is the fix.
  */
 export function decimalToExactNumber(value: Decimal, what: string): number {
-  const asNumber = decimalToNumber(value);
+  const short = fewPlacesToNumber(value);
+  if (short !== undefined) return short;
+  const asNumber = nearestNumber(value);
   if (decimalFromNumber(asNumber) !== value) {
     const text = formatDecimal(value);
     throw new DecimalError(

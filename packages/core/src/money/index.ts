@@ -17,4 +17,4 @@ export { DecimalError, type DecimalErrorCode } from './errors.ts';
 export { decimalToExactNumber, decimalToNumber, formatDecimal } from './format.ts';
 export { decimalFromNumber, decimalFromString, MAX_DECIMAL_EXPONENT, toDecimal } from './parse.ts';
 export { DEFAULT_ROUNDING, divideRounded, type RoundingMode } from './rounding.ts';
-export { isOnStep, roundToStep, stepsIn } from './step.ts';
+export { isOnStep, requirePositiveStep, roundToStep, stepsIn } from './step.ts';

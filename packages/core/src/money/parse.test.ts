@@ -69,6 +69,71 @@ describe('decimalFromNumber', () => {
   });
 });
 
+describe('decimalFromNumber without text', () => {
+  // The fast path must give exactly what the text of the number spells, which is how the function is defined.
+  const viaText = (value: number) => decimalFromString(String(value));
+
+  it('agrees with the text of any finite number: tiny, huge, negative, subnormal, integral', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (value) => {
+        expect(decimalFromNumber(value)).toBe(viaText(value));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('agrees with the text of decimals near the fast path limits (up to 18 places, 2^50 to 2^54 digits)', () => {
+    const digits = fc.oneof(
+      fc.bigInt({ min: 1n, max: 10n ** 17n }),
+      fc.bigInt({ min: 2n ** 50n, max: 2n ** 54n }),
+      fc.bigInt({ min: 1n, max: 999n }),
+    );
+    fc.assert(
+      fc.property(digits, fc.integer({ min: 0, max: 22 }), fc.boolean(), (n, places, negative) => {
+        const value = (negative ? -1 : 1) * (Number(n) / 10 ** places);
+        expect(decimalFromNumber(value)).toBe(viaText(value));
+        const scaledUp = (negative ? -1 : 1) * Number(n) * 10 ** (places % 8);
+        expect(decimalFromNumber(scaledUp)).toBe(viaText(scaledUp));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it.each([
+    0.1 + 0.2,
+    1 / 3,
+    2 / 3,
+    0.000001,
+    1e-7,
+    1.5e-18,
+    2.5e-18,
+    1e-19,
+    5e-324,
+    2.2250738585072014e-308,
+    2 ** 50 + 0.5,
+    2 ** 51 + 0.5,
+    2 ** 52 - 1,
+    2 ** 52,
+    2 ** 52 + 1,
+    2 ** 53,
+    2 ** 53 + 2,
+    2 ** 53 + 1,
+    1e15,
+    1e21,
+    1.7976931348623157e308,
+    0.9999999999999999,
+    9.999999999999998,
+    99999.99999999999,
+    27123.45,
+    0.36834512,
+    -0,
+    -1234.5678,
+  ])('agrees with the text of %s', (value) => {
+    expect(decimalFromNumber(value)).toBe(viaText(value));
+    expect(decimalFromNumber(-value)).toBe(viaText(-value));
+  });
+});
+
 describe('toDecimal', () => {
   it('accepts text, numbers and decimals', () => {
     expect(toDecimal('2.5')).toBe(toDecimal(2.5));

@@ -20,21 +20,25 @@ export function divideRounded(numerator: bigint, denominator: bigint, mode: Roun
   const truncated = n / d;
   const remainder = n % d;
   if (remainder === 0n) return truncated;
-  const awayFromZero = truncated + (n < 0n ? -1n : 1n);
   switch (mode) {
     case 'down':
       return truncated;
     case 'up':
-      return awayFromZero;
+      return awayFromZero(truncated, n);
     case 'floor':
-      return n < 0n ? awayFromZero : truncated;
+      return n < 0n ? awayFromZero(truncated, n) : truncated;
     case 'ceiling':
-      return n > 0n ? awayFromZero : truncated;
+      return n > 0n ? awayFromZero(truncated, n) : truncated;
     case 'half-even': {
       const twiceRemainder = 2n * (remainder < 0n ? -remainder : remainder);
       if (twiceRemainder < d) return truncated;
-      if (twiceRemainder > d) return awayFromZero;
-      return truncated % 2n === 0n ? truncated : awayFromZero;
+      if (twiceRemainder > d) return awayFromZero(truncated, n);
+      return truncated % 2n === 0n ? truncated : awayFromZero(truncated, n);
     }
   }
+}
+
+/** The integer next to a truncated quotient, away from zero (on the numerator's side). */
+function awayFromZero(truncated: bigint, numerator: bigint): bigint {
+  return numerator < 0n ? truncated - 1n : truncated + 1n;
 }

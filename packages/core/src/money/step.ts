@@ -14,10 +14,15 @@ export function roundToStep(value: Decimal, step: Decimal, rounding: RoundingMod
 
 /** How many whole `step`s `value` holds, rounded by `rounding` (a count, not a Decimal). */
 export function stepsIn(value: Decimal, step: Decimal, rounding: RoundingMode = DEFAULT_ROUNDING): bigint {
+  requirePositiveStep(step);
+  return divideRounded(value, step, rounding);
+}
+
+/** Throws DecimalError 'invalid-step' when step ≤ 0. */
+export function requirePositiveStep(step: Decimal): void {
   if (step <= 0n) {
     throw new DecimalError('invalid-step', formatDecimal(step), `step must be positive, got ${formatDecimal(step)}`);
   }
-  return divideRounded(value, step, rounding);
 }
 
 /** True when `value` is a whole number of `step`s (a price on the tick, a quantity on the lot). */

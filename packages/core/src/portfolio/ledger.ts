@@ -4,8 +4,9 @@
  * PortfolioError and changes nothing, so the balances are always those of a real account.
  *
  * Hot loops never touch bigint: cash, quantities, average entry prices and marks are mirrored into JS numbers
- * (a field and Float64Arrays) refreshed only when a fill lands, and equityQuote sums those numbers. The numbers
- * are a valuation aid; the Decimal accessors (`…Exact`) are the books.
+ * (a field and Float64Arrays) refreshed only when a fill lands (an average entry price when next read, as most
+ * fills have no reader for it), and equityQuote sums those numbers. The numbers are a valuation aid; the Decimal
+ * accessors (`…Exact`) are the books.
  */
 import type { Fill } from '../execution/types.ts';
 import { addDecimal, subDecimal } from '../money/arithmetic.ts';
@@ -48,6 +49,8 @@ export class Ledger {
   private openPositionCount = 0;
   private readonly qtyNumbers: Float64Array;
   private readonly averageEntryNumbers: Float64Array;
+  /** 1 where averageEntryNumbers predates the last fill of that market: refreshed by averageEntryPriceAt. */
+  private readonly averageEntryStale: Uint8Array;
   private readonly marks: Float64Array;
 
   constructor(options: LedgerOptions) {
@@ -62,6 +65,7 @@ export class Ledger {
     this.positionList = this.symbols.map(flatPosition);
     this.qtyNumbers = new Float64Array(this.symbols.length);
     this.averageEntryNumbers = new Float64Array(this.symbols.length).fill(Number.NaN);
+    this.averageEntryStale = new Uint8Array(this.symbols.length);
     this.marks = new Float64Array(this.symbols.length).fill(Number.NaN);
   }
 
@@ -98,6 +102,11 @@ export class Ledger {
 
   /** Average entry price as a number; NaN when flat. */
   averageEntryPriceAt(symbolIndex: number): number {
+    if (this.averageEntryStale[symbolIndex] === 1) {
+      const averageEntry = averageEntryPriceQuote(this.positionList[symbolIndex] as Position);
+      this.averageEntryNumbers[symbolIndex] = averageEntry === null ? Number.NaN : decimalToNumber(averageEntry);
+      this.averageEntryStale[symbolIndex] = 0;
+    }
     return this.averageEntryNumbers[symbolIndex] as number;
   }
 
@@ -225,8 +234,7 @@ export class Ledger {
     this.feesExact = addDecimal(this.feesExact, feeQuote);
     this.cashNumber = decimalToNumber(cashAfter);
     this.qtyNumbers[index] = decimalToNumber(after.qtyBase);
-    const averageEntry = averageEntryPriceQuote(after);
-    this.averageEntryNumbers[index] = averageEntry === null ? Number.NaN : decimalToNumber(averageEntry);
+    this.averageEntryStale[index] = 1;
     if (before.qtyBase === 0n && after.qtyBase !== 0n) this.openPositionCount++;
     if (before.qtyBase !== 0n && after.qtyBase === 0n) this.openPositionCount--;
   }

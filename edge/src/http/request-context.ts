@@ -1,0 +1,38 @@
+/**
+ * First middleware of every request: a request id (the client's X-Request-Id when it is a sane token, otherwise a
+ * new uuid) on the response and on every log line, the client's address, and one access-log line per request.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { EdgeDeps } from '../ports.ts';
+import { clientAddress } from './client-address.ts';
+import type { AppEnv } from './context.ts';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestContextMiddleware(deps: EdgeDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    const offered = c.req.header('x-request-id');
+    const requestId = offered !== undefined && REQUEST_ID.test(offered) ? offered : crypto.randomUUID();
+    const clientIp = clientAddress(c.req.raw, deps.remoteAddress?.(c.req.raw, c.env), deps.config.trustProxy);
+    const logger = deps.logger.child({ requestId });
+    c.set('requestId', requestId);
+    c.set('clientIp', clientIp);
+    c.set('logger', logger);
+    await next();
+    c.header('x-request-id', requestId);
+    const principal = c.get('principal') as AppEnv['Variables']['principal'] | undefined;
+    logger.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+        ip: clientIp,
+        userId: principal?.userId,
+        via: principal?.via,
+      },
+      'request',
+    );
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * The edge on Node: @hono/node-server with WebSockets (ws), pino, Redis (ioredis) for rate limits and the stream
+ * bus when REDIS_URL is set. This is a runtime entry point: the only file besides deno.ts allowed Node APIs.
+ *
+ *   startEdge({ database, bus })  — what the one-process `npm start` calls (embedded PGlite is single-process:
+ *                                   the worker and the edge share one database handle and an in-process bus)
+ *   npm run start:edge            — standalone, against PostgreSQL (DATABASE_URL required)
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { type HttpBindings, serve, upgradeWebSocket } from '@hono/node-server';
+import { createDatabase, type Database, embeddedServerKeys, keyringFromEnv, transportKeyFromEnv } from '@keel/db';
+import { inProcessBus, redisBus, type StreamBus } from '@keel/realtime';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { WebSocketServer } from 'ws';
+import { createApp, type EdgeApp } from './app.ts';
+import type { AuthStore } from './auth/auth-store.ts';
+import { databaseAuthStore } from './auth/database-auth-store.ts';
+import { apiPortFromEnv, authConfigFromEnv, ConfigError, configFromEnv, type EdgeConfig, type Env } from './config.ts';
+import { keyTransportFrom } from './key-transport.ts';
+import type { KeyTransport, Logger } from './ports.ts';
+import { systemClock } from './ports.ts';
+import { memoryRateLimitStore } from './rate-limit/memory-store.ts';
+import { redisRateLimitStore } from './rate-limit/redis-store.ts';
+import type { RateLimitStore } from './rate-limit/store.ts';
+
+const JWT_SECRET_FILE = 'jwt-secret';
+const JWT_SECRET_BYTES = 48;
+/** Largest WebSocket frame a client may send (clients only send pings). */
+const MAX_CLIENT_FRAME_BYTES = 4096;
+
+/** The JWT secret of an embedded install: JWT_SECRET if set, else made once and kept beside the database. */
+function embeddedJwtSecret(env: Env, keysDir: string): string {
+  const configured = env.KEEL_JWT_SECRET || env.JWT_SECRET;
+  if (configured) return configured;
+  const path = join(keysDir, JWT_SECRET_FILE);
+  if (!existsSync(path)) {
+    mkdirSync(keysDir, { recursive: true });
+    const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(JWT_SECRET_BYTES))).toString('base64url');
+    writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(path, 'utf8').trim();
+}
+
+export interface StartEdgeOptions {
+  database: Database;
+  bus: StreamBus;
+  env?: Env;
+  /** Default API_PORT, else 8787; 0 picks a free port. */
+  port?: number;
+  hostname?: string;
+  /**
+   * Embedded mode: where the server keys live (exchange-key encryption, and the JWT secret when JWT_SECRET is
+   * unset), usually the database folder. Without it, keys come from the environment (KEEL_MASTER_KEY,
+   * KEEL_TRANSPORT_PRIVATE_KEY, JWT_SECRET).
+   */
+  keysDir?: string;
+  config?: Partial<EdgeConfig>;
+  rateLimitStore?: RateLimitStore;
+  /** Default: the database's (passwords and sessions survive a restart). */
+  authStore?: AuthStore;
+  keyTransport?: KeyTransport;
+  logger?: Logger;
+}
+
+export interface RunningEdge {
+  app: EdgeApp;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge> {
+  const env = options.env ?? process.env;
+  const logger: Logger = options.logger ?? pino({ name: 'keel-edge', level: env.LOG_LEVEL ?? 'info' });
+  const auth =
+    options.config?.auth ??
+    (options.keysDir !== undefined && !env.SUPABASE_URL
+      ? { mode: 'self-hosted' as const, jwtSecret: embeddedJwtSecret(env, options.keysDir) }
+      : authConfigFromEnv(env));
+  const config = configFromEnv(env, { ...options.config, auth });
+  let keyTransport = options.keyTransport;
+  if (keyTransport === undefined) {
+    const keys =
+      options.keysDir !== undefined
+        ? await embeddedServerKeys(options.keysDir)
+        : {
+            keyring: keyringFromEnv(env as NodeJS.ProcessEnv),
+            transportKey: transportKeyFromEnv(env as NodeJS.ProcessEnv),
+          };
+    keyTransport = keyTransportFrom(keys.keyring, keys.transportKey);
+  }
+  const owned: (() => Promise<unknown>)[] = [];
+  let rateLimitStore = options.rateLimitStore;
+  if (rateLimitStore === undefined && env.REDIS_URL) {
+    const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
+    redis.on('error', (error) => logger.warn({ err: error }, 'redis (rate limits) unavailable'));
+    owned.push(() => redis.quit());
+    rateLimitStore = redisRateLimitStore(redis);
+  }
+  const app = createApp({
+    database: options.database,
+    bus: options.bus,
+    rateLimitStore: rateLimitStore ?? memoryRateLimitStore(),
+    authStore: options.authStore ?? databaseAuthStore(options.database),
+    clock: systemClock,
+    config,
+    logger,
+    keyTransport,
+    upgradeWebSocket: upgradeWebSocket as never,
+    remoteAddress: (_request, bindings) => (bindings as HttpBindings | undefined)?.incoming?.socket?.remoteAddress,
+  });
+  const webSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
+  const port = options.port ?? apiPortFromEnv(env);
+  const hostname = options.hostname ?? env.API_HOST ?? '127.0.0.1';
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, port, hostname, websocket: { server: webSockets } }, () =>
+      resolve(started),
+    );
+    started.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${address.port}`;
+  logger.info({ url, auth: config.auth.mode, redis: Boolean(env.REDIS_URL) }, 'edge listening');
+  return {
+    app,
+    url,
+    port: address.port,
+    async close() {
+      for (const client of webSockets.clients) client.terminate();
+      webSockets.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled(owned.map((close) => close()));
+    },
+  };
+}
+
+/** `npm run start:edge`: the edge alone, against PostgreSQL/Supabase; Redis carries the worker's stream. */
+async function main(): Promise<void> {
+  const env = process.env;
+  if (!env.DATABASE_URL) {
+    console.error(
+      'DATABASE_URL is not set: the standalone edge needs PostgreSQL (the embedded database is opened by `npm start`, ' +
+        'which runs the edge in the same process as the worker).',
+    );
+    process.exitCode = 1;
+    return;
+  }
+  const database = await createDatabase({ url: env.DATABASE_URL });
+  const bus = env.REDIS_URL ? redisBus({ url: env.REDIS_URL }) : inProcessBus();
+  let edge: RunningEdge;
+  try {
+    await database.migrate();
+    if (!env.REDIS_URL) console.warn('REDIS_URL is not set: the stream carries nothing from a separate worker process');
+    edge = await startEdge({ database, bus, hostname: env.API_HOST ?? '0.0.0.0' });
+  } catch (error) {
+    await Promise.allSettled([bus.close(), database.close()]);
+    // Configuration mistakes are one clear line; anything else keeps its stack for the operator.
+    if (error instanceof ConfigError || (error as Error).name === 'KeyringError')
+      console.error((error as Error).message);
+    else console.error(error);
+    process.exitCode = 1;
+    return;
+  }
+  const stop = async () => {
+    await edge.close();
+    await bus.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (import.meta.main) await main();

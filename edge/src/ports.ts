@@ -1,0 +1,65 @@
+/**
+ * What the edge app needs from the outside world, injected by the runtime entry point (node.ts, deno.ts) or a
+ * test. The app itself uses web standards only: these ports are where Node, Deno, Redis and PostgreSQL come in.
+ */
+import type { Database, JwtClaims, SealedExchangeCredential, TransportEnvelope, TransportPublicKey } from '@keel/db';
+import type { StreamBus } from '@keel/realtime';
+import type { UpgradeWebSocket } from 'hono/ws';
+import type { AuthStore } from './auth/auth-store.ts';
+import type { EdgeConfig } from './config.ts';
+import type { RateLimitStore } from './rate-limit/store.ts';
+
+/** pino's calling convention (object first, then message), so pino itself satisfies it. */
+export interface Logger {
+  debug(fields: object, message?: string): void;
+  info(fields: object, message?: string): void;
+  warn(fields: object, message?: string): void;
+  error(fields: object, message?: string): void;
+  child(bindings: object): Logger;
+}
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/** The browser → server encryption of exchange keys (see @keel/db secrets/transport.ts). */
+export interface KeyTransport {
+  /** Handed to the dashboard, which encrypts exchange secrets to it. */
+  publicKey: TransportPublicKey;
+  /** Decrypts the browser's envelope and seals the keys for storage, in one step: the plaintext stays inside. */
+  seal(userId: string, envelope: TransportEnvelope): Promise<SealedExchangeCredential>;
+}
+
+export interface EdgeDeps {
+  database: Database;
+  rateLimitStore: RateLimitStore;
+  bus: StreamBus;
+  /** Self-hosted accounts and refresh tokens (unused in Supabase mode). */
+  authStore: AuthStore;
+  clock: Clock;
+  config: EdgeConfig;
+  logger: Logger;
+  keyTransport: KeyTransport;
+  /** The runtime's WebSocket upgrade (@hono/node-server's or hono/deno's); without it /v1/stream answers 501. */
+  upgradeWebSocket?: UpgradeWebSocket<unknown>;
+  /** The peer address of a request as the runtime sees it (behind a trusted proxy, config.trustProxy decides). */
+  remoteAddress?: (request: Request, env: unknown) => string | undefined;
+  /** Fixed `version` for /v1/health. */
+  version?: string;
+}
+
+export type { JwtClaims };
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A logger that writes nothing (tests). */
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return silentLogger;
+  },
+};

@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { memoryRateLimitStore } from './memory-store.ts';
+import { redisRateLimitStore } from './redis-store.ts';
+import { decide, estimate } from './sliding-window.ts';
+import { rateLimitStoreContract } from './store.contract.ts';
+
+rateLimitStoreContract('in process', memoryRateLimitStore, () => randomUUID());
+
+const redisUrl = process.env.REDIS_URL;
+if (redisUrl) {
+  const redis = new Redis(redisUrl);
+  afterAll(() => redis.quit());
+  const store = redisRateLimitStore(redis, `keel:test:rl:${randomUUID()}:`);
+  rateLimitStoreContract(
+    'Redis',
+    () => store,
+    () => randomUUID(),
+  );
+} else if (process.env.KEEL_REQUIRE_DATABASE === '1') {
+  it('has a Redis for the rate-limit contract', () => {
+    throw new Error('REDIS_URL is not set: npm test starts Redis (scripts/services.sh)');
+  });
+}
+
+describe('sliding window arithmetic', () => {
+  it('weights the previous window by its overlap', () => {
+    expect(estimate(10, 0, 0, 1000)).toBe(10);
+    expect(estimate(10, 2, 500, 1000)).toBe(7);
+    expect(estimate(10, 2, 1000, 1000)).toBe(2);
+  });
+
+  it('tells a refused client when the estimate will admit one more hit', () => {
+    // 10 in the previous window, 0 now, limit 5: after e ms, 10 × (1000 − e)/1000 + 1 ≤ 5 ⇔ e ≥ 600.
+    expect(decide({ previous: 10, current: 0, allowed: false }, 100, 1000, 5).retryAfterMs).toBe(500);
+    // The current window alone is over: wait for the next one and part of it.
+    expect(decide({ previous: 0, current: 5, allowed: false }, 0, 1000, 5).retryAfterMs).toBe(1200);
+  });
+});

@@ -1,0 +1,100 @@
+/** /v1/backtests: submit a backtest, follow its status, read its results; the worker runs them. */
+import { Backtest, BacktestCreate, PageQuery, page } from '@keel/contract';
+import type { Backtest as BacktestRow } from '@keel/db';
+import type { z } from 'zod';
+import type { EdgeApp } from '../http/context.ts';
+import { encodeCursor, rowsNeeded } from '../http/pagination.ts';
+import {
+  IdParam,
+  json,
+  jsonBody,
+  problems,
+  type RouteKit,
+  toIso,
+  toIsoOrNull,
+  USER_PROBLEMS,
+  userRoute,
+} from '../http/route-kit.ts';
+
+function backtestView(row: BacktestRow): z.infer<typeof Backtest> {
+  return {
+    id: row.id,
+    status: row.status,
+    botId: row.botId,
+    request: row.params,
+    result: row.metrics,
+    error: row.error,
+    createdAt: toIso(row.createdAt),
+    startedAt: toIsoOrNull(row.startedAt),
+    finishedAt: toIsoOrNull(row.finishedAt),
+  };
+}
+
+export function registerBacktestRoutes(app: EdgeApp, kit: RouteKit): void {
+  const tags = ['backtests'];
+  const one = json(Backtest, 'The backtest');
+
+  app.openapi(
+    userRoute(kit, 'trade', {
+      method: 'post',
+      path: '/v1/backtests',
+      tags,
+      summary: 'Submit a backtest (queued; the worker runs it)',
+      request: jsonBody(BacktestCreate),
+      responses: { 202: one, ...problems(...USER_PROBLEMS) },
+    }),
+    async (c) => {
+      const row = await kit.asUser(c, (tx) => tx.backtests.queue({ params: c.req.valid('json') }));
+      return c.json(backtestView(row), 202);
+    },
+  );
+
+  app.openapi(
+    userRoute(kit, 'read', {
+      method: 'get',
+      path: '/v1/backtests',
+      tags,
+      summary: 'Your backtests, newest first',
+      request: { query: PageQuery },
+      responses: { 200: json(page(Backtest), 'A page of backtests'), ...problems(...USER_PROBLEMS) },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      const { offset, fetch } = rowsNeeded(limit, cursor);
+      const rows = await kit.asUser(c, (tx) => tx.backtests.list({ limit: fetch }));
+      const items = rows.slice(offset, offset + limit).map(backtestView);
+      return c.json({ items, nextCursor: rows.length === fetch ? encodeCursor({ o: offset + limit }) : null }, 200);
+    },
+  );
+
+  app.openapi(
+    userRoute(kit, 'read', {
+      method: 'get',
+      path: '/v1/backtests/{id}',
+      tags,
+      summary: 'A backtest: status, and results once it succeeded',
+      request: { params: IdParam },
+      responses: { 200: one, ...problems(...USER_PROBLEMS, 404) },
+    }),
+    async (c) => c.json(backtestView(await kit.asUser(c, (tx) => tx.backtests.get(c.req.valid('param').id))), 200),
+  );
+
+  app.openapi(
+    userRoute(kit, 'trade', {
+      method: 'post',
+      path: '/v1/backtests/{id}/cancel',
+      tags,
+      summary: 'Cancel a queued or running backtest',
+      request: { params: IdParam },
+      responses: { 200: one, ...problems(...USER_PROBLEMS, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const row = await kit.asUser(c, async (tx) => {
+        await tx.backtests.cancel(id);
+        return tx.backtests.get(id);
+      });
+      return c.json(backtestView(row), 200);
+    },
+  );
+}

@@ -1,0 +1,135 @@
+/** Limits and protection: rate limits trip and recover, security headers, CORS for the dashboard only, request ids. */
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeTestDatabase, harness, json, signUp } from './harness.ts';
+
+afterAll(closeTestDatabase);
+
+const WINDOW_MS = 60_000;
+
+describe('rate limits', () => {
+  it('per IP: trips with 429, Retry-After and RateLimit headers, and recovers as the window slides', async () => {
+    const h = await harness({
+      config: { rateLimits: { perIp: 5, perPrincipal: 0, authPerIp: 0, windowMs: WINDOW_MS } },
+    });
+    h.clock.nowMs = Math.floor(h.clock.nowMs / WINDOW_MS) * WINDOW_MS;
+    for (let i = 0; i < 5; i++) {
+      const ok = await h.request('GET', '/v1/health', { ip: '198.51.100.1' });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('ratelimit')).toContain(`remaining=${4 - i}`);
+    }
+    const limited = await h.request('GET', '/v1/health', { ip: '198.51.100.1' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('content-type')).toContain('application/problem+json');
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual((2 * WINDOW_MS) / 1000);
+    // Another client is not affected.
+    expect((await h.request('GET', '/v1/health', { ip: '198.51.100.2' })).status).toBe(200);
+    h.clock.advance(retryAfter * 1000);
+    expect((await h.request('GET', '/v1/health', { ip: '198.51.100.1' })).status).toBe(200);
+  });
+
+  it('per API token and per user: a busy token is limited, its owner’s other tokens are not', async () => {
+    const h = await harness({
+      config: { rateLimits: { perIp: 0, perPrincipal: 3, authPerIp: 0, windowMs: WINDOW_MS } },
+    });
+    const user = await signUp(h, 'limits');
+    const make = async () =>
+      (
+        await json<{ token: string }>(
+          await h.request('POST', '/v1/api-tokens', { token: user.token, body: { name: 't', scopes: ['read'] } }),
+        )
+      ).token;
+    const [busy, calm] = [await make(), await make()];
+    for (let i = 0; i < 3; i++) expect((await h.request('GET', '/v1/bots', { token: busy })).status).toBe(200);
+    const limited = await h.request('GET', '/v1/bots', { token: busy });
+    expect(limited.status).toBe(429);
+    expect((await json(limited)).detail).toMatch(/API token/);
+    expect((await h.request('GET', '/v1/bots', { token: calm })).status).toBe(200);
+    h.clock.advance(2 * WINDOW_MS);
+    expect((await h.request('GET', '/v1/bots', { token: busy })).status).toBe(200);
+  });
+
+  it('sign-in attempts have their own, tighter budget per IP', async () => {
+    const h = await harness({
+      config: { rateLimits: { perIp: 0, perPrincipal: 0, authPerIp: 3, windowMs: WINDOW_MS } },
+    });
+    const attempt = () =>
+      h.request('POST', '/v1/auth/login', {
+        body: { email: 'nobody@edge.test', password: 'guess number n' },
+        ip: '192.0.2.50',
+      });
+    for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
+    expect((await attempt()).status).toBe(429);
+    expect((await h.request('GET', '/v1/health', { ip: '192.0.2.50' })).status).toBe(200);
+  });
+});
+
+describe('headers', () => {
+  it('sets security headers and a request id on every answer, and keeps a sane client request id', async () => {
+    const h = await harness();
+    for (const response of [
+      await h.request('GET', '/v1/health'),
+      await h.request('GET', '/v1/bots'),
+      await h.request('GET', '/nowhere'),
+    ]) {
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+      expect(response.headers.get('x-frame-options')).toBeTruthy();
+    }
+    const echoed = await h.request('GET', '/v1/health', { headers: { 'x-request-id': 'client-trace.42' } });
+    expect(echoed.headers.get('x-request-id')).toBe('client-trace.42');
+    const replaced = await h.request('GET', '/v1/health', {
+      headers: { 'x-request-id': 'bad id with spaces and $(quotes)' },
+    });
+    expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('allows CORS for the dashboard origin only', async () => {
+    const h = await harness();
+    const preflight = (origin: string) =>
+      h.request('OPTIONS', '/v1/bots', {
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
+      });
+    const dashboard = await preflight('https://app.keel.test');
+    expect(dashboard.headers.get('access-control-allow-origin')).toBe('https://app.keel.test');
+    expect(dashboard.headers.get('access-control-allow-headers')).toContain('authorization');
+    const evil = await preflight('https://evil.example');
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+    const simple = await h.request('GET', '/v1/health', { headers: { origin: 'https://evil.example' } });
+    expect(simple.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('OpenAPI document and reference page', () => {
+  it('serves OpenAPI 3.1 from the zod schemas, and a self-contained reference page', async () => {
+    const h = await harness();
+    const spec = await json(await h.request('GET', '/v1/openapi.json'));
+    expect(spec.openapi).toBe('3.1.0');
+    const paths = spec.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/v1/bots/{id}/kill', '/v1/portfolio', '/v1/stream']));
+    expect(paths['/v1/bots']?.post?.responses['400']).toBeDefined();
+    const page = await h.request('GET', '/v1/docs');
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await page.text();
+    expect(html).toContain('/v1/bots/{id}/kill');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+  });
+});
+
+describe('client address', () => {
+  it('uses the peer address, or behind a trusted proxy the entry the proxy appended (not what the client claimed)', async () => {
+    const { clientAddress } = await import('../src/http/client-address.ts');
+    const request = new Request('http://x/', { headers: { 'x-forwarded-for': '6.6.6.6, 203.0.113.5' } });
+    expect(clientAddress(request, '10.0.0.2', false)).toBe('10.0.0.2');
+    expect(clientAddress(request, '10.0.0.2', true)).toBe('203.0.113.5');
+    expect(clientAddress(new Request('http://x/'), '::ffff:192.0.2.1', true)).toBe('192.0.2.1');
+    expect(clientAddress(new Request('http://x/'), 'not an address', false)).toBeUndefined();
+  });
+});

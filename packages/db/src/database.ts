@@ -1,0 +1,111 @@
+/**
+ * The data-access entry point shared by edge and worker:
+ *
+ *   const db = await createDatabase({ url: process.env.DATABASE_URL })   // PostgreSQL / Supabase
+ *   const db = await createDatabase({ pglite: { dataDir } })             // embedded, in process
+ *   await db.asUser(claims, (tx) => tx.bots.list(), { requestId, ip })  // RLS decides what exists
+ *   await db.asService((tx) => tx.bots.claimLeases(workerId))            // the worker's explicit paths
+ *
+ * Every call is one transaction. It begins with transaction-local settings — role, JWT claims, request id and
+ * IP — exactly as PostgREST scopes a request, so the same policies hold here and on hosted Supabase.
+ */
+import type { Driver, DriverKind } from './drivers/driver.ts';
+import { pgliteDriver } from './drivers/pglite-driver.ts';
+import { postgresDriver } from './drivers/postgres-driver.ts';
+import {
+  applyMigrations,
+  applySeed,
+  type Migration,
+  type MigrationReport,
+  type MigrationStatus,
+  migrationStatus,
+  readMigrations,
+} from './migrate.ts';
+import { type AnonScope, anonScope, type ServiceScope, serviceScope, type UserScope, userScope } from './scopes.ts';
+import {
+  anonSession,
+  type JwtClaims,
+  type RequestContext,
+  type ServiceContext,
+  serviceSession,
+  userSession,
+} from './session.ts';
+
+export type DatabaseOptions =
+  | {
+      /** postgres://… of PostgreSQL 15+ or Supabase (the direct or session-mode pooler connection). */
+      url: string;
+      /** Pool size (default 10). */
+      maxConnections?: number;
+      /** Named prepared statements (default true); false behind a transaction-mode pooler. */
+      prepare?: boolean;
+    }
+  | {
+      /** In-process PGlite; without dataDir, in memory. */
+      pglite: { dataDir?: string };
+    };
+
+export interface Database {
+  readonly driver: DriverKind;
+  /** One transaction as the user of `claims` (role authenticated); RLS scopes every statement to their rows. */
+  asUser<T>(claims: JwtClaims, work: (tx: UserScope) => Promise<T>, context?: RequestContext): Promise<T>;
+  /** One transaction as anon: sees nothing of Keel's tables. */
+  asAnon<T>(work: (tx: AnonScope) => Promise<T>, context?: RequestContext): Promise<T>;
+  /** One transaction as service_role (bypasses RLS): the worker's and the admin's paths. */
+  asService<T>(work: (tx: ServiceScope) => Promise<T>, context?: ServiceContext): Promise<T>;
+  /** Applies pending migrations (supabase/migrations by default). */
+  migrate(options?: { migrations?: Migration[]; log?: (line: string) => void }): Promise<MigrationReport>;
+  migrationStatus(options?: { migrations?: Migration[] }): Promise<MigrationStatus[]>;
+  /** Loads supabase/seed.sql (demo data for local development). */
+  seed(file?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createDatabase(options: DatabaseOptions): Promise<Database> {
+  const driver: Driver =
+    'url' in options
+      ? postgresDriver({
+          url: options.url,
+          ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+          ...(options.prepare === undefined ? {} : { prepare: options.prepare }),
+        })
+      : await pgliteDriver(options.pglite);
+  return {
+    driver: driver.kind,
+    async asUser(claims, work, context) {
+      const session = userSession(claims, context);
+      return driver.transaction(session, (executor) => work(userScope(executor, session.userId)));
+    },
+    async asAnon(work, context) {
+      return driver.transaction(anonSession(context), (executor) => work(anonScope(executor)));
+    },
+    async asService(work, context) {
+      return driver.transaction(serviceSession(context), (executor) => work(serviceScope(executor)));
+    },
+    migrate: (migrateOptions = {}) =>
+      applyMigrations(driver, migrateOptions.migrations ?? readMigrations(), migrateOptions.log),
+    migrationStatus: (statusOptions = {}) => migrationStatus(driver, statusOptions.migrations ?? readMigrations()),
+    seed: (file) => applySeed(driver, file),
+    close: () => driver.close(),
+  };
+}
+
+/**
+ * Where the environment points: DATABASE_URL → PostgreSQL/Supabase; otherwise the embedded database in
+ * KEEL_DB_DIR (or `defaultDbDir`), under pgdata/.
+ */
+export function databaseOptionsFromEnv(
+  env: NodeJS.ProcessEnv,
+  defaultDbDir: string,
+): { options: DatabaseOptions; description: string; dbDir: string | null } {
+  if (env.DATABASE_URL) {
+    const redacted = env.DATABASE_URL.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+    return { options: { url: env.DATABASE_URL }, description: `PostgreSQL at ${redacted}`, dbDir: null };
+  }
+  const dbDir = env.KEEL_DB_DIR || defaultDbDir;
+  return {
+    options: { pglite: { dataDir: `${dbDir}/pgdata` } },
+    description: `embedded PGlite in ${dbDir}/pgdata`,
+    dbDir,
+  };
+}

@@ -1,0 +1,90 @@
+/** backtests: users queue and cancel them; the worker runs them and records the metrics. */
+import { z } from 'zod';
+import { jsonObjectColumn, timestampColumn } from '../columns.ts';
+import type { Executor } from '../drivers/driver.ts';
+import { changeOne, json, limitOf, parseInput, selectOne, selectRows } from './statements.ts';
+
+export const BACKTEST_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+
+export const backtestRow = z.object({
+  id: z.string(),
+  userId: z.string(),
+  botId: z.string().nullable(),
+  status: z.enum(BACKTEST_STATUSES),
+  params: jsonObjectColumn,
+  metrics: jsonObjectColumn.nullable(),
+  error: z.string().nullable(),
+  startedAt: timestampColumn.nullable(),
+  finishedAt: timestampColumn.nullable(),
+  createdAt: timestampColumn,
+  updatedAt: timestampColumn,
+});
+export type Backtest = z.output<typeof backtestRow>;
+
+const newBacktest = z.strictObject({ botId: z.uuid().optional(), params: z.record(z.string(), z.unknown()) });
+export type NewBacktest = z.input<typeof newBacktest>;
+
+const COLUMNS = `id, user_id as "userId", bot_id as "botId", status, params, metrics, error, started_at as "startedAt",
+  finished_at as "finishedAt", created_at as "createdAt", updated_at as "updatedAt"`;
+
+function notFound(id: string) {
+  return { entity: 'backtest', key: id };
+}
+
+export function userBacktests(executor: Executor, userId: string) {
+  return {
+    list: (options: { limit?: number } = {}): Promise<Backtest[]> =>
+      selectRows(
+        executor,
+        backtestRow,
+        `select ${COLUMNS} from public.backtests order by created_at desc, id limit $1`,
+        [limitOf(options.limit)],
+      ),
+    get: (id: string): Promise<Backtest> =>
+      selectOne(executor, backtestRow, `select ${COLUMNS} from public.backtests where id = $1`, [id], notFound(id)),
+    async queue(input: NewBacktest): Promise<Backtest> {
+      const valid = parseInput(newBacktest, input, 'backtest');
+      const [row] = await executor.query(
+        `insert into public.backtests (user_id, bot_id, params) values ($1, $2, $3::text::jsonb) returning ${COLUMNS}`,
+        [userId, valid.botId ?? null, json(valid.params)],
+      );
+      return backtestRow.parse(row);
+    },
+    async cancel(id: string): Promise<void> {
+      await changeOne(
+        executor,
+        `update public.backtests set status = 'cancelled' where id = $1 and status in ('queued', 'running') returning id`,
+        [id],
+        notFound(id),
+      );
+    },
+    async remove(id: string): Promise<void> {
+      await changeOne(executor, 'delete from public.backtests where id = $1 returning id', [id], notFound(id));
+    },
+  };
+}
+
+export function serviceBacktests(executor: Executor) {
+  return {
+    /** Takes the oldest queued backtest for a worker, or null when there is none. */
+    async startNext(): Promise<Backtest | null> {
+      const [row] = await executor.query(
+        `update public.backtests set status = 'running', started_at = now()
+         where id = (select id from public.backtests where status = 'queued' order by created_at, id
+                     limit 1 for update skip locked)
+         returning ${COLUMNS}`,
+      );
+      return row === undefined ? null : backtestRow.parse(row);
+    },
+    async finish(id: string, outcome: { metrics: Record<string, unknown> } | { error: string }): Promise<void> {
+      const failed = 'error' in outcome;
+      await changeOne(
+        executor,
+        `update public.backtests set status = $2::public.backtest_status, metrics = $3::text::jsonb, error = $4,
+           finished_at = now() where id = $1 and status = 'running' returning id`,
+        [id, failed ? 'failed' : 'succeeded', failed ? null : json(outcome.metrics), failed ? outcome.error : null],
+        notFound(id),
+      );
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/** equity_snapshots: a bot's equity curve, one point per bot and time, written by the worker. */
+import { z } from 'zod';
+import { decimalColumn, decimalInput, idColumn, timeInput, timestampColumn } from '../columns.ts';
+import type { Executor } from '../drivers/driver.ts';
+import { json, limitOf, parseInput, selectRows } from './statements.ts';
+
+export const equitySnapshotRow = z.object({
+  id: idColumn,
+  userId: z.string(),
+  botId: z.string(),
+  time: timestampColumn,
+  equityQuote: decimalColumn,
+  cashQuote: decimalColumn,
+});
+export type EquitySnapshot = z.output<typeof equitySnapshotRow>;
+
+const snapshotInput = z.strictObject({
+  userId: z.uuid(),
+  botId: z.uuid(),
+  time: timeInput,
+  equityQuote: decimalInput,
+  cashQuote: decimalInput,
+});
+export type EquitySnapshotInput = z.input<typeof snapshotInput>;
+
+export interface EquityListOptions {
+  botId: string;
+  from?: Date;
+  to?: Date;
+  limit?: number;
+}
+
+function listSnapshots(executor: Executor, options: EquityListOptions): Promise<EquitySnapshot[]> {
+  return selectRows(
+    executor,
+    equitySnapshotRow,
+    `select id, user_id as "userId", bot_id as "botId", time, equity_quote::text as "equityQuote",
+       cash_quote::text as "cashQuote"
+     from public.equity_snapshots
+     where bot_id = $1 and time >= coalesce($2::timestamptz, '-infinity') and time < coalesce($3::timestamptz, 'infinity')
+     order by time limit $4`,
+    [
+      options.botId,
+      options.from?.toISOString() ?? null,
+      options.to?.toISOString() ?? null,
+      limitOf(options.limit, 1000, 100_000),
+    ],
+  );
+}
+
+export function userEquity(executor: Executor) {
+  return { list: (options: EquityListOptions): Promise<EquitySnapshot[]> => listSnapshots(executor, options) };
+}
+
+export function serviceEquity(executor: Executor) {
+  return {
+    list: (options: EquityListOptions): Promise<EquitySnapshot[]> => listSnapshots(executor, options),
+    async insertMany(snapshots: readonly EquitySnapshotInput[]): Promise<number> {
+      if (snapshots.length === 0) return 0;
+      const rows = snapshots.map((s, i) => {
+        const valid = parseInput(snapshotInput, s, `equity snapshot ${i}`);
+        return {
+          user_id: valid.userId,
+          bot_id: valid.botId,
+          time: valid.time,
+          equity_quote: valid.equityQuote,
+          cash_quote: valid.cashQuote,
+        };
+      });
+      await executor.query(
+        `insert into public.equity_snapshots (user_id, bot_id, time, equity_quote, cash_quote)
+         select r.user_id, r.bot_id, r.time, r.equity_quote, r.cash_quote
+         from jsonb_to_recordset($1::text::jsonb)
+           as r(user_id uuid, bot_id uuid, time timestamptz, equity_quote numeric, cash_quote numeric)`,
+        [json(rows)],
+      );
+      return rows.length;
+    },
+  };
+}

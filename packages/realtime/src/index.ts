@@ -1,0 +1,11 @@
+/** @keel/realtime — the stream bus between worker and edge. See stream-bus.ts for the contract. */
+export { type InProcessBusOptions, inProcessBus } from './in-process-bus.ts';
+export { type RedisBusOptions, redisBus } from './redis-bus.ts';
+export {
+  type StreamBus,
+  type StreamHandler,
+  type StreamMessage,
+  StreamMessageError,
+  serializeForPublish,
+  type Unsubscribe,
+} from './stream-bus.ts';

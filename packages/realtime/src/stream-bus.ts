@@ -1,0 +1,63 @@
+/**
+ * The stream bus: the worker publishes what happens to a user's bots (prices, fills, positions, equity, decisions,
+ * alerts); the edge subscribes for each user with a connected client and forwards to their WebSockets. Messages
+ * are per user: a subscriber only ever receives messages published for its user id.
+ *
+ * A delivery carries the message and its JSON text, serialized once per publish: fanning one message out to many
+ * sockets must not serialize it once per socket.
+ */
+import { StreamMessage } from '@keel/contract';
+
+export type { StreamMessage };
+
+export type StreamHandler = (message: StreamMessage, json: string) => void;
+export type Unsubscribe = () => void;
+
+export interface StreamBus {
+  /** Sends `message` to every current subscriber of `userId` (none: dropped, a stream has no backlog). */
+  publish(userId: string, message: StreamMessage): Promise<void>;
+  /** Calls `handler` for each message published for `userId` from now on, until unsubscribed. */
+  subscribe(userId: string, handler: StreamHandler): Unsubscribe;
+  /** Resolves once every subscription made so far receives messages (Redis confirms SUBSCRIBE asynchronously). */
+  ready(): Promise<void>;
+  /** up when messages flow, down when the transport is broken. */
+  health(): Promise<'up' | 'down'>;
+  close(): Promise<void>;
+}
+
+/** A message that does not match the contract's StreamMessage: the publisher's bug, refused at the source. */
+export class StreamMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StreamMessageError';
+  }
+}
+
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Validates a publish: a user id and a StreamMessage; returns the message's JSON text. */
+export function serializeForPublish(userId: string, message: StreamMessage): string {
+  if (!USER_ID.test(userId)) throw new StreamMessageError(`userId must be a uuid, got ${JSON.stringify(userId)}`);
+  const result = StreamMessage.safeParse(message);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`);
+    throw new StreamMessageError(`not a StreamMessage: ${problems.join('; ')}`);
+  }
+  return JSON.stringify(result.data);
+}
+
+/** Calls every handler, isolating them: one throwing subscriber must not starve the others. */
+export function deliver(
+  handlers: Iterable<StreamHandler>,
+  message: StreamMessage,
+  json: string,
+  onError: (error: unknown) => void,
+): void {
+  for (const handler of handlers) {
+    try {
+      handler(message, json);
+    } catch (error) {
+      onError(error);
+    }
+  }
+}

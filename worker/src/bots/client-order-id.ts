@@ -1,0 +1,16 @@
+/**
+ * The deterministic client order id of a bot's order: `<bot>:<market>:<decision time>`, e.g.
+ * `3f2a9c41d07b:BTCUSDT:lq3k5c00`. The pipeline names orders `<botId>:<symbol>:<decisionTime>`, which with a uuid
+ * bot id exceeds the 36 characters venues (Binance's newClientOrderId) and the orders table accept; this keeps the
+ * same three parts, compacted: the bot uuid's first 12 hex digits (48 bits), the symbol without separators (at
+ * most 12 characters) and the decision time in base 36. Same bot, market and candle → same id, so a retried or
+ * replayed decision can never become a second order: the database refuses the duplicate (orders_client_order_id_key).
+ */
+const BOT_DIGITS = 12;
+const SYMBOL_CHARS = 12;
+
+export function clientOrderIdFor(botId: string, symbol: string, decisionTime: number): string {
+  const bot = botId.replaceAll('-', '').slice(0, BOT_DIGITS);
+  const market = symbol.replace(/[^A-Za-z0-9]/g, '').slice(0, SYMBOL_CHARS);
+  return `${bot}:${market}:${decisionTime.toString(36)}`;
+}

@@ -1,0 +1,16 @@
+/** What the worker tells a bot's owner on the stream bus (contract StreamMessage). Publishing never fails a candle. */
+import type { StreamMessage } from '@keel/contract';
+import type { StreamBus } from '@keel/realtime';
+import type { Logger } from '../logger.ts';
+
+export type Channel = StreamMessage['channel'];
+
+export function streamPublisher(bus: StreamBus, userId: string, botId: string, logger: Logger) {
+  return (channel: Channel, data: unknown): void => {
+    bus.publish(userId, { channel, botId, time: Date.now(), data }).catch((error: unknown) => {
+      logger.warn({ channel, error: String(error) }, 'stream publish failed');
+    });
+  };
+}
+
+export type Publish = ReturnType<typeof streamPublisher>;

@@ -1,0 +1,50 @@
+/**
+ * `npm run start:worker`: the worker alone, against PostgreSQL (DATABASE_URL required — the embedded PGlite is
+ * single-session, so with it the worker runs inside `npm start`, sharing the edge's database handle).
+ * Environment: DATABASE_URL, REDIS_URL (stream bus; in-process without it), KEEL_DATA_DIR, KEEL_REPLAY_SPEED
+ * (candles per second or `max`; default 1), KEEL_WORKER_ID (default hostname-pid), LOG_LEVEL.
+ */
+import { hostname } from 'node:os';
+import { createDatabase } from '@keel/db';
+import { inProcessBus, redisBus } from '@keel/realtime';
+import { pino } from 'pino';
+import { defaultDataDir } from './market/data-dir.ts';
+import type { ReplaySpeed } from './market/replay-feed.ts';
+import { startWorker } from './worker.ts';
+
+function replaySpeedFrom(text: string | undefined): ReplaySpeed {
+  if (text === undefined || text === '') return 1;
+  if (text === 'max') return 'max';
+  const speed = Number(text);
+  if (!(speed > 0)) throw new Error(`KEEL_REPLAY_SPEED must be a positive number or "max", got ${text}`);
+  return speed;
+}
+
+async function main(): Promise<void> {
+  const logger = pino({ name: 'keel-worker', level: process.env.LOG_LEVEL ?? 'info' });
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    logger.error({}, 'DATABASE_URL is required (embedded PGlite: run `npm start`, which runs the worker in process)');
+    process.exitCode = 1;
+    return;
+  }
+  const database = await createDatabase({ url });
+  const bus = process.env.REDIS_URL ? redisBus({ url: process.env.REDIS_URL }) : inProcessBus();
+  const worker = await startWorker({
+    database,
+    bus,
+    logger,
+    dataDir: defaultDataDir(),
+    replaySpeed: replaySpeedFrom(process.env.KEEL_REPLAY_SPEED),
+    workerId: process.env.KEEL_WORKER_ID || `${hostname()}-${process.pid}`,
+  });
+  const shutdown = async () => {
+    await worker.stop();
+    await bus.close();
+    await database.close();
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+await main();
