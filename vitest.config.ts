@@ -10,6 +10,7 @@ export default defineConfig({
       'app/src/**/*.test.ts',
       'app/e2e/**/*.test.ts',
     ],
+    setupFiles: ['./vitest.setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

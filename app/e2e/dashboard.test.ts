@@ -165,6 +165,39 @@ describe.skipIf(stack === null)('the dashboard, end to end on the real stack', (
     STEP_TIMEOUT_MS * 2,
   );
 
+  const admin = { email: process.env.KEEL_E2E_ADMIN_EMAIL, password: process.env.KEEL_E2E_ADMIN_PASSWORD };
+  it.skipIf(!admin.email || !admin.password)(
+    'the platform kill switch halts every bot (needs KEEL_E2E_ADMIN_EMAIL and KEEL_E2E_ADMIN_PASSWORD)',
+    async () => {
+      const context = await newUserContext(browser);
+      const page = await context.newPage();
+      await page.goto(`${appUrl}/login`);
+      await page.getByLabel('Email').fill(admin.email ?? '');
+      await page.getByLabel('Password').fill(admin.password ?? '');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(`${appUrl}/`);
+      await page.goto(`${appUrl}/admin`);
+      await page.getByLabel('Reason (recorded in the audit log)').fill('end-to-end test of the platform kill switch');
+      await page.getByTestId('engage-kill-switch').click();
+      await page.getByTestId('engage-kill-switch-confirm').click();
+      await expect.poll(() => page.getByTestId('kill-switch-state').textContent()).toBe('engaged');
+      try {
+        await alice.page.goto(`${appUrl}/`);
+        await alice.page.getByTestId('platform-kill-switch-banner').waitFor({ timeout: STEP_TIMEOUT_MS });
+        await alice.page.goto(`${appUrl}/bots/${alice.botId}`);
+        await expect
+          .poll(() => alice.page.getByTestId('bot-status').first().textContent(), { timeout: STEP_TIMEOUT_MS })
+          .not.toBe('running');
+      } finally {
+        await page.getByLabel('Reason (recorded in the audit log)').fill('end-to-end test done');
+        await page.getByRole('button', { name: 'Release kill switch' }).click();
+        await page.getByRole('button', { name: 'Yes, release kill switch' }).click();
+        await context.close();
+      }
+    },
+    STEP_TIMEOUT_MS * 3,
+  );
+
   it(
     'saves screenshots of every main page at desktop and mobile width',
     async () => {

@@ -59,6 +59,47 @@ describe('self-hosted sessions stored in the database', () => {
     expect(audit.map((entry) => entry.action)).toContain('auth.refresh_reuse');
   });
 
+  it('changes the password with the current one, signing out every session, and keeps it across a restart', async () => {
+    const before = await restartedEdge();
+    const user = await signUp(before, 'password');
+    const newPassword = 'a brand new long passphrase';
+    const wrong = await before.request('POST', '/v1/auth/password', {
+      token: user.token,
+      body: { current_password: 'not the password', new_password: newPassword },
+    });
+    expect(wrong.status).toBe(403);
+    expect(
+      (
+        await before.request('POST', '/v1/auth/password', {
+          body: { current_password: user.password, new_password: newPassword },
+        })
+      ).status,
+    ).toBe(401);
+    const changed = await before.request('POST', '/v1/auth/password', {
+      token: user.token,
+      body: { current_password: user.password, new_password: newPassword },
+    });
+    expect(changed.status).toBe(200);
+    const session = await json<{ refresh_token: string; user: { id: string } }>(changed);
+    expect(session.user.id).toBe(user.userId);
+
+    const after = await restartedEdge();
+    expect(
+      (await after.request('POST', '/v1/auth/refresh', { body: { refresh_token: user.refreshToken } })).status,
+    ).toBe(401);
+    expect(
+      (await after.request('POST', '/v1/auth/refresh', { body: { refresh_token: session.refresh_token } })).status,
+    ).toBe(200);
+    const login = (password: string) =>
+      after.request('POST', '/v1/auth/login', { body: { email: user.email, password } });
+    expect((await login(user.password)).status).toBe(401);
+    expect((await login(newPassword)).status).toBe(200);
+    const audit = await after.deps.database.asUser({ sub: user.userId }, (tx) => tx.audit.list());
+    expect(audit.map((entry) => entry.action)).toEqual(
+      expect.arrayContaining(['auth.password_change_failed', 'auth.password_changed']),
+    );
+  });
+
   it('rotates a token once when two refreshes race, and logs out across instances', async () => {
     const [one, two] = [await restartedEdge(), await restartedEdge()];
     const user = await signUp(one, 'race');

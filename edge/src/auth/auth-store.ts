@@ -36,12 +36,17 @@ export interface AuthStore {
   /** EmailTakenError when the email has a credential already. */
   addCredential(credential: PasswordCredential): Promise<void>;
   credentialByEmail(email: string): Promise<PasswordCredential | null>;
+  credentialByUserId(userId: string): Promise<PasswordCredential | null>;
+  /** Replaces the password hash; false when the account has no credential. */
+  savePassword(userId: string, passwordHash: string): Promise<boolean>;
   saveRefreshToken(record: RefreshTokenRecord): Promise<void>;
   /** Marks the token used and returns it as it was before, atomically (two concurrent uses: one sees usedAtMs). */
   useRefreshToken(tokenHash: string, nowMs: number): Promise<RefreshTokenRecord | null>;
   /** Revokes the family of a token, without using it (logout). Returns whether the token was known. */
   revokeFamilyOf(tokenHash: string, nowMs: number): Promise<boolean>;
   revokeFamily(familyId: string, nowMs: number): Promise<void>;
+  /** Revokes every refresh token of the account (a password change). */
+  revokeUserTokens(userId: string, nowMs: number): Promise<void>;
 }
 
 export function normalizeEmail(email: string): string {

@@ -3,10 +3,14 @@
  * service scope): passwords and sessions outlive a restart, and several edge processes share them. Expired refresh
  * tokens are swept as new ones are saved, as the in-memory store does, so the table stays bounded by live sessions.
  */
-import type { Database, RefreshTokenRow } from '@keel/db';
-import { type AuthStore, EmailTakenError, type RefreshTokenRecord } from './auth-store.ts';
+import type { Database, PasswordCredentialRow, RefreshTokenRow } from '@keel/db';
+import { type AuthStore, EmailTakenError, type PasswordCredential, type RefreshTokenRecord } from './auth-store.ts';
 
 const SWEEP_EVERY_SAVES = 1000;
+
+function credentialOf(row: PasswordCredentialRow): PasswordCredential {
+  return { userId: row.userId, email: row.email, passwordHash: row.passwordHash };
+}
 
 function recordOf(row: RefreshTokenRow): RefreshTokenRecord {
   return {
@@ -30,7 +34,14 @@ export function databaseAuthStore(database: Database): AuthStore {
     },
     async credentialByEmail(email) {
       const row = await database.asService((tx) => tx.passwordCredentials.byEmail(email));
-      return row === null ? null : { userId: row.userId, email: row.email, passwordHash: row.passwordHash };
+      return row === null ? null : credentialOf(row);
+    },
+    async credentialByUserId(userId) {
+      const row = await database.asService((tx) => tx.passwordCredentials.byUserId(userId));
+      return row === null ? null : credentialOf(row);
+    },
+    savePassword(userId, passwordHash) {
+      return database.asService((tx) => tx.passwordCredentials.savePassword(userId, passwordHash));
     },
     async saveRefreshToken(record) {
       const sweep = ++savesSinceSweep >= SWEEP_EVERY_SAVES;
@@ -54,6 +65,9 @@ export function databaseAuthStore(database: Database): AuthStore {
     },
     async revokeFamily(familyId, nowMs) {
       await database.asService((tx) => tx.refreshTokens.revokeFamily(familyId, nowMs));
+    },
+    async revokeUserTokens(userId, nowMs) {
+      await database.asService((tx) => tx.refreshTokens.revokeAllOf(userId, nowMs));
     },
   };
 }

@@ -24,6 +24,16 @@ export function memoryAuthStore(): AuthStore {
     async credentialByEmail(email) {
       return credentials.get(email) ?? null;
     },
+    async credentialByUserId(userId) {
+      for (const credential of credentials.values()) if (credential.userId === userId) return credential;
+      return null;
+    },
+    async savePassword(userId, passwordHash) {
+      const credential = await this.credentialByUserId(userId);
+      if (credential === null) return false;
+      credential.passwordHash = passwordHash;
+      return true;
+    },
     async saveRefreshToken(record) {
       if (++savesSinceSweep >= SWEEP_EVERY_SAVES) {
         savesSinceSweep = 0;
@@ -47,6 +57,11 @@ export function memoryAuthStore(): AuthStore {
     async revokeFamily(familyId, nowMs) {
       for (const record of refreshTokens.values()) {
         if (record.familyId === familyId) record.revokedAtMs ??= nowMs;
+      }
+    },
+    async revokeUserTokens(userId, nowMs) {
+      for (const record of refreshTokens.values()) {
+        if (record.userId === userId) record.revokedAtMs ??= nowMs;
       }
     },
   };

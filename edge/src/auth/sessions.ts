@@ -37,6 +37,14 @@ export class AccountExistsError extends Error {
   }
 }
 
+/** The current password given to change it is wrong (or the account has no password: it signs in elsewhere). */
+export class WrongPasswordError extends Error {
+  constructor() {
+    super('the current password is wrong');
+    this.name = 'WrongPasswordError';
+  }
+}
+
 export function selfHostedSessions(deps: SessionDeps) {
   // Made once, lazily: the login path for unknown emails verifies against it (constant-time answers).
   let decoy: Promise<string> | null = null;
@@ -129,6 +137,28 @@ export function selfHostedSessions(deps: SessionDeps) {
         throw unauthorized('the refresh token was already used: every session from that login is signed out');
       }
       return issue(record.userId, record.email, record.familyId);
+    },
+
+    /**
+     * Checks the current password, stores the new one and signs out every session of the account (a stolen
+     * refresh token dies with the old password); the caller gets a new session.
+     */
+    async changePassword(
+      input: { userId: string; currentPassword: string; newPassword: string },
+      origin: RequestOrigin,
+    ): Promise<TokenResponse> {
+      const credential = await deps.authStore.credentialByUserId(input.userId);
+      decoy ??= decoyHash(deps.passwordCost);
+      const valid = await verifyPassword(input.currentPassword, credential?.passwordHash ?? (await decoy));
+      if (credential === null || !valid) {
+        await audit(origin, input.userId, 'auth.password_change_failed');
+        throw new WrongPasswordError();
+      }
+      const passwordHash = await hashPassword(input.newPassword, deps.passwordCost);
+      if (!(await deps.authStore.savePassword(credential.userId, passwordHash))) throw new WrongPasswordError();
+      await deps.authStore.revokeUserTokens(credential.userId, deps.clock.now());
+      await audit(origin, credential.userId, 'auth.password_changed');
+      return issue(credential.userId, credential.email, crypto.randomUUID());
     },
 
     async logout(refreshToken: string, origin: RequestOrigin): Promise<void> {

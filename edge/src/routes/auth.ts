@@ -3,11 +3,18 @@
  * the dashboard signs in with supabase-js and these answer 501: there is one sign-in authority per deployment.
  */
 import { createRoute } from '@hono/zod-openapi';
-import { LoginRequest, LogoutRequest, RefreshRequest, SignupRequest, TokenResponse } from '@keel/contract';
+import {
+  LoginRequest,
+  LogoutRequest,
+  PasswordChangeRequest,
+  RefreshRequest,
+  SignupRequest,
+  TokenResponse,
+} from '@keel/contract';
 import type { AccessTokens } from '../auth/access-tokens.ts';
-import { AccountExistsError, selfHostedSessions } from '../auth/sessions.ts';
+import { AccountExistsError, selfHostedSessions, WrongPasswordError } from '../auth/sessions.ts';
 import type { AppContext, EdgeApp } from '../http/context.ts';
-import { conflict, ProblemError } from '../http/problem.ts';
+import { conflict, forbidden, ProblemError } from '../http/problem.ts';
 import { json, jsonBody, problems, type RouteKit } from '../http/route-kit.ts';
 import { ipRateLimit } from '../rate-limit/middleware.ts';
 
@@ -93,6 +100,37 @@ export function registerAuthRoutes(app: EdgeApp, kit: RouteKit, tokens: AccessTo
     async (c) => {
       await sessions.logout(c.req.valid('json').refresh_token, origin(c));
       return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      tags: ['auth'],
+      method: 'post',
+      path: '/v1/auth/password',
+      summary: 'Change your password (self-hosted mode)',
+      description:
+        'Needs a session (not an API token) and the current password. Every session of the account is signed out; ' +
+        'the answer is a new one.',
+      security: [{ bearerAuth: [] }],
+      middleware: [selfHostedOnly, limit, ...kit.secured('admin')],
+      request: jsonBody(PasswordChangeRequest),
+      responses: { 200: json(TokenResponse, 'Changed: a new session'), ...problems(401, 403, 501) },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      if (principal.via !== 'session') throw forbidden('an API token cannot change the password: sign in');
+      const body = c.req.valid('json');
+      try {
+        const session = await sessions.changePassword(
+          { userId: principal.userId, currentPassword: body.current_password, newPassword: body.new_password },
+          origin(c),
+        );
+        return c.json(session, 200);
+      } catch (error) {
+        if (error instanceof WrongPasswordError) throw forbidden(error.message);
+        throw error;
+      }
     },
   );
 }

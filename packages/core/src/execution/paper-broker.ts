@@ -320,7 +320,7 @@ export class PaperBroker {
   }
 
   private addBook(symbol: string, rules: ResolvedMarketRules): MarketBook {
-    const costs = (feeRate: Decimal) => ({
+    const buyCosts = (feeRate: Decimal): BuyCostRules => ({
       feeRate,
       lotStepBase: rules.lotStepBase,
       feeStepQuote: this.costs.feeStepQuote,
@@ -328,8 +328,8 @@ export class PaperBroker {
     const book = {
       rules,
       matching: matchingRulesFor(this.costs, rules.tickSizeQuote),
-      makerCosts: costs(this.costs.makerFeeRate),
-      takerCosts: costs(this.costs.takerFeeRate),
+      makerCosts: buyCosts(this.costs.makerFeeRate),
+      takerCosts: buyCosts(this.costs.takerFeeRate),
       orders: [],
     };
     this.books.set(symbol, book);

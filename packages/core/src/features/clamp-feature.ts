@@ -7,10 +7,14 @@
 /** Bound of the clipped features (z-scores, distances in ATRs): 5 standard deviations or 5 ATRs. */
 export const FEATURE_CLIP = 5;
 
-/** `value` clamped to [min, max]; 0 when `value` is NaN. ±Infinity clamps to the nearer bound. */
+/**
+ * `value` clamped to [min, max]; 0 when `value` is NaN (or the bound nearest 0 when the range excludes 0).
+ * ±Infinity clamps to the nearer bound.
+ */
 export function clampFeature(value: number, min: number, max: number): number {
   if (value > min) return Math.min(value, max);
-  return value <= min ? min : 0;
+  if (value <= min) return min;
+  return min > 0 ? min : max < 0 ? max : 0;
 }
 
 /** `value` clamped to ±FEATURE_CLIP; 0 when NaN. */

@@ -44,6 +44,7 @@ export function decimalFromString(text: string, rounding: RoundingMode = DEFAULT
 /** 10^0 … 10^36 as bigints: the shifts of ordinary text, computed once rather than per parse. */
 const SMALL_POWERS_OF_TEN = Array.from({ length: 2 * DECIMAL_PLACES + 1 }, (_, k) => 10n ** BigInt(k));
 
+/** 10^exponent for exponent ≥ 0. */
 function powerOfTen(exponent: number): bigint {
   return SMALL_POWERS_OF_TEN[exponent] ?? 10n ** BigInt(exponent);
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { timestampColumn } from '../columns.ts';
 import type { Executor } from '../drivers/driver.ts';
-import { changeOne, parseInput, selectMaybe } from './statements.ts';
+import { parseInput, selectMaybe } from './statements.ts';
 
 export const passwordCredentialRow = z.object({
   userId: z.string(),
@@ -51,8 +51,16 @@ export function servicePasswordCredentials(executor: Executor) {
         [email],
       ),
 
-    /** Replaces the account's password hash (a password change); NotFoundError when it has no credential. */
-    async savePassword(userId: string, passwordHash: string): Promise<void> {
+    byUserId: (userId: string): Promise<PasswordCredentialRow | null> =>
+      selectMaybe(
+        executor,
+        passwordCredentialRow,
+        `select ${COLUMNS} from auth.keel_password_credentials where user_id = $1`,
+        [parseInput(z.uuid(), userId, 'password credential')],
+      ),
+
+    /** Replaces the account's password hash (a password change); false when the account has no credential. */
+    async savePassword(userId: string, passwordHash: string): Promise<boolean> {
       const valid = parseInput(
         newPasswordCredential.pick({ userId: true, passwordHash: true }),
         {
@@ -61,12 +69,11 @@ export function servicePasswordCredentials(executor: Executor) {
         },
         'password credential',
       );
-      await changeOne(
-        executor,
+      const rows = await executor.query(
         'update auth.keel_password_credentials set password_hash = $2 where user_id = $1 returning user_id',
         [valid.userId, valid.passwordHash],
-        { entity: 'password credential', key: userId },
       );
+      return rows.length === 1;
     },
   };
 }

@@ -87,6 +87,18 @@ export function serviceRefreshTokens(executor: Executor) {
       );
     },
 
+    /** Revokes every refresh token of the account (a password change signs out every session). */
+    async revokeAllOf(userId: string, at: Date | number): Promise<void> {
+      await executor.query(
+        `update auth.keel_refresh_tokens set revoked_at = coalesce(revoked_at, $2::timestamptz)
+         where user_id = $1 and revoked_at is null`,
+        [
+          parseInput(z.uuid(), userId, 'refresh token owner'),
+          parseInput(timeInput, at, 'refresh token revocation time'),
+        ],
+      );
+    },
+
     /** Deletes tokens that expired before `before` (they can only be refused); returns how many. */
     async removeExpired(before: Date | number): Promise<number> {
       const rows = await executor.query(
