@@ -14,7 +14,7 @@ export const FEATURE_CLIP = 5;
 export function clampFeature(value: number, min: number, max: number): number {
   if (value > min) return Math.min(value, max);
   if (value <= min) return min;
-  return min > 0 ? min : max < 0 ? max : 0;
+  return Math.min(Math.max(0, min), max);
 }
 
 /** `value` clamped to ±FEATURE_CLIP; 0 when NaN. */
