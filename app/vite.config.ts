@@ -5,7 +5,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   plugins: [
     sveltekit({
-      adapter: adapter({ out: 'build' }),
+      // KEEL_APP_OUT: build elsewhere than app/build (the benchmark does, not to disturb a server running from it).
+      adapter: adapter({ out: process.env.KEEL_APP_OUT ?? 'build' }),
       compilerOptions: { runes: true },
     }),
   ],

@@ -20,6 +20,7 @@ describe('backtest results', () => {
       ],
     });
     expect(summaryOf(null)).toEqual({ metrics: {}, equity: [] });
+    expect(summaryOf({ sharpe: 0.5, trades: 3 })).toEqual({ metrics: { sharpe: 0.5, trades: 3 }, equity: [] });
   });
 
   it('finds the best of compared runs', () => {

@@ -16,8 +16,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 export function summaryOf(result: Record<string, unknown> | null): BacktestSummary {
   const metrics: Record<string, number> = {};
-  if (result && isRecord(result.metrics)) {
-    for (const [name, value] of Object.entries(result.metrics)) {
+  // `keel backtest --json` nests them under `metrics`; a result of metrics alone is read as such.
+  const source = result && isRecord(result.metrics) ? result.metrics : result;
+  if (source) {
+    for (const [name, value] of Object.entries(source)) {
       if (typeof value === 'number' && Number.isFinite(value)) metrics[name] = value;
     }
   }
@@ -36,8 +38,8 @@ export interface MetricRow {
   key: string;
   label: string;
   format: (value: number | undefined) => string;
-  /** Which way is better, to highlight the best of compared runs. */
-  better: 'higher' | 'lower';
+  /** Which way is better, to highlight the best of compared runs ('none': neither, e.g. the number of trades). */
+  better: 'higher' | 'lower' | 'none';
 }
 
 const fraction = (value: number | undefined) => formatFraction(value ?? null);
@@ -54,13 +56,14 @@ export const METRIC_ROWS: MetricRow[] = [
   { key: 'calmar', label: 'Calmar', format: ratio, better: 'higher' },
   { key: 'winRate', label: 'Win rate', format: fraction, better: 'higher' },
   { key: 'profitFactor', label: 'Profit factor', format: ratio, better: 'higher' },
-  { key: 'exposure', label: 'Time in market', format: fraction, better: 'lower' },
+  { key: 'exposure', label: 'Time in market', format: fraction, better: 'none' },
   { key: 'var95', label: 'VaR 95% (per candle)', format: fraction, better: 'lower' },
-  { key: 'trades', label: 'Trades', format: count, better: 'higher' },
+  { key: 'trades', label: 'Trades', format: count, better: 'none' },
 ];
 
 /** Index of the best run for a metric (null when fewer than two runs have it). */
-export function bestIndex(values: Array<number | undefined>, better: 'higher' | 'lower'): number | null {
+export function bestIndex(values: Array<number | undefined>, better: MetricRow['better']): number | null {
+  if (better === 'none') return null;
   let best: number | null = null;
   values.forEach((value, index) => {
     if (value === undefined) return;

@@ -3,7 +3,7 @@
  * show and unsubscribe when they go away. It opens when someone signs in and closes when they sign out. After a
  * reconnect (messages may have been missed), subscribers with `onReconnect` reload their state over REST.
  */
-import { API_URL, freshAccessToken, onSignOut } from '../session/session.svelte.ts';
+import { API_URL, freshAccessToken, onSignOut, renew } from '../session/session.svelte.ts';
 import {
   createStreamClient,
   type StreamClient,
@@ -42,7 +42,7 @@ export function connectLive(): void {
   if (client !== null) return;
   client = createStreamClient({
     baseUrl: API_URL,
-    accessToken: freshAccessToken,
+    accessToken: (afterFailure) => (afterFailure ? renew() : freshAccessToken()),
     onMessage: deliver,
     onStatus: (status) => {
       live.status = status;

@@ -62,11 +62,14 @@ describe('the session cache', () => {
     const cache = sessionCache(() => time);
     const edge = vi.fn(async () => rotated('refresh-C', 'access-Y'));
     cache.remember('refresh-B', session('access-X', 900));
+    time += 60_000;
     const reload = await cache.refresh('refresh-B', edge);
     expect(reload.session?.access_token).toBe('access-X');
+    expect(reload.session?.expires_in).toBe(840);
+    expect(reload.body).toEqual(session('access-X', 840));
     expect(reload.refreshToken).toBeNull();
     expect(edge).not.toHaveBeenCalled();
-    time += 800_000;
+    time += 740_000;
     expect((await cache.refresh('refresh-B', edge)).session?.access_token).toBe('access-Y');
     expect(edge).toHaveBeenCalledTimes(1);
   });

@@ -111,9 +111,26 @@ export function sessionCache(now: () => number = Date.now) {
 
   /** After sign-in or a refresh: the page may get `session` again for `refreshToken` until near its expiry. */
   function remember(refreshToken: string, session: PageSession): void {
-    const answer: EdgeAnswer = { status: 200, body: session, refreshToken: null, session };
-    const reusableUntil = now() + session.expires_in * 1000 - ACCESS_TOKEN_MARGIN_MS;
-    if (reusableUntil > now()) entries.set(keyOf(refreshToken), { answer: Promise.resolve(answer), reusableUntil });
+    const issuedAt = now();
+    const expiresAt = issuedAt + session.expires_in * 1000;
+    const reusableUntil = expiresAt - ACCESS_TOKEN_MARGIN_MS;
+    if (reusableUntil <= issuedAt) return;
+    // Handed out later, the token has less time left: the page must know when it really expires.
+    const current = (): PageSession => ({
+      ...session,
+      expires_in: Math.max(0, Math.floor((expiresAt - now()) / 1000)),
+    });
+    const answer: EdgeAnswer = {
+      status: 200,
+      refreshToken: null,
+      get session() {
+        return current();
+      },
+      get body() {
+        return current();
+      },
+    };
+    entries.set(keyOf(refreshToken), { answer: Promise.resolve(answer), reusableUntil });
   }
 
   /** The session for `refreshToken`: remembered, or from `refreshAtEdge` (one call for concurrent requests). */

@@ -31,14 +31,14 @@ class FakeSocket implements SocketLike {
   }
 }
 
-function harness(token: () => string | null = () => 'token-1') {
+function harness(token: (afterFailure: boolean) => string | null = () => 'token-1') {
   const sockets: FakeSocket[] = [];
   const messages: StreamMessage[] = [];
   const statuses: string[] = [];
   const opens: boolean[] = [];
   const client = createStreamClient({
     baseUrl: 'https://api.keel.test',
-    accessToken: async () => token(),
+    accessToken: async (afterFailure) => token(afterFailure),
     channels: ['fills', 'equity'],
     onMessage: (message) => messages.push(message),
     onStatus: (status) => statuses.push(status),
@@ -140,6 +140,22 @@ describe('the stream client', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(signedOut.sockets).toHaveLength(0);
     expect(signedOut.client.status).toBe('closed');
+  });
+
+  it('asks for a renewed token after an attempt that never opened', async () => {
+    const asked: boolean[] = [];
+    const { client, sockets } = harness((afterFailure) => {
+      asked.push(afterFailure);
+      return 'token';
+    });
+    client.start();
+    await vi.advanceTimersByTimeAsync(0);
+    sockets[0]?.serverCloses();
+    await vi.advanceTimersByTimeAsync(100);
+    sockets[1]?.serverOpens();
+    sockets[1]?.serverCloses();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(asked).toEqual([false, true, false]);
   });
 });
 

@@ -27,8 +27,11 @@ export type SocketFactory = (url: string) => SocketLike;
 export interface StreamClientOptions {
   /** The API's base URL (http or https); the socket goes to ws(s)://…/v1/stream. */
   baseUrl: string;
-  /** A fresh access token for the next connection; null when signed out (the client then stops). */
-  accessToken: () => Promise<string | null>;
+  /**
+   * A fresh access token for the next connection; null when signed out (the client then stops). `afterFailure`:
+   * the last attempt never opened (an expired or revoked token looks like that), so the token should be renewed.
+   */
+  accessToken: (afterFailure: boolean) => Promise<string | null>;
   /** Channels to receive; default all. */
   channels?: readonly StreamMessage['channel'][];
   onMessage: (message: StreamMessage) => void;
@@ -91,6 +94,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let pingTimer: ReturnType<typeof setInterval> | null = null;
   let stopped = true;
+  let lastAttemptFailed = false;
 
   function setStatus(next: StreamStatus): void {
     if (status === next) return;
@@ -121,7 +125,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
     setStatus(connections === 0 ? 'connecting' : 'reconnecting');
     let token: string | null;
     try {
-      token = await options.accessToken();
+      token = await options.accessToken(lastAttemptFailed);
     } catch {
       scheduleReconnect();
       return;
@@ -137,6 +141,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
     current.onopen = () => {
       if (socket !== current) return;
       openedAt = Date.now();
+      lastAttemptFailed = false;
       const reconnected = connections > 0;
       connections++;
       setStatus('open');
@@ -158,6 +163,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
       socket = null;
       clearTimers();
       if (openedAt > 0 && Date.now() - openedAt >= STABLE_CONNECTION_MS) attempt = 0;
+      lastAttemptFailed = openedAt === 0;
       scheduleReconnect();
     };
   }
