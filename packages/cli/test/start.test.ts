@@ -26,7 +26,14 @@ interface Running {
 
 /** `keel start` with its own data folder, no DATABASE_URL (the embedded default), fast replay. */
 async function start(home: string, port: number): Promise<Running> {
-  const env = { ...process.env, KEEL_HOME: home, API_PORT: String(port), KEEL_REPLAY_SPEED: '50', LOG_LEVEL: 'info' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KEEL_HOME: home,
+    API_PORT: String(port),
+    PORT: String(await freePort()),
+    KEEL_REPLAY_SPEED: '50',
+    LOG_LEVEL: 'info',
+  };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   const child = spawn(process.execPath, [main, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createDatabase, databaseOptionsFromEnv } from '@keel/db';
 import { startEdge } from '@keel/edge/node.ts';
 import { inProcessBus, redisBus, type StreamBus } from '@keel/realtime';
@@ -12,6 +15,9 @@ import type { Command } from '../command.ts';
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..', '..');
 const DEMO_EMAIL = 'demo@keel.local';
 const DEFAULT_REPLAY_CANDLES_PER_SECOND = 2;
+const DEFAULT_DASHBOARD_PORT = 3000;
+const DEFAULT_API_PORT = 8787;
+const APP_BUILD_HANDLER = join(repoRoot, 'app', 'build', 'handler.js');
 
 interface DemoLogin {
   email: string;
@@ -65,6 +71,31 @@ async function ensureDemoAccount(apiUrl: string, login: DemoLogin): Promise<stri
   return 'demo paper bot running';
 }
 
+/**
+ * The dashboard in this process: SvelteKit's adapter-node handler (built by `npm run build -w @keel/app`, which
+ * `npm start` runs first) on its own port. Null when the app has not been built, said in the log.
+ */
+async function startDashboard(port: number): Promise<{ url: string; close(): Promise<void> } | null> {
+  if (!existsSync(APP_BUILD_HANDLER)) return null;
+  const { handler } = (await import(pathToFileURL(APP_BUILD_HANDLER).href)) as {
+    handler: (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
+  };
+  const server = createServer((request, response) =>
+    handler(request, response, () => {
+      response.statusCode = 404;
+      response.end('not found');
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  return {
+    url: `http://localhost:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
 function replaySpeedFrom(env: NodeJS.ProcessEnv): ReplaySpeed {
   const raw = env.KEEL_REPLAY_SPEED;
   if (raw === undefined || raw === '') return DEFAULT_REPLAY_CANDLES_PER_SECOND;
@@ -77,7 +108,7 @@ function replaySpeedFrom(env: NodeJS.ProcessEnv): ReplaySpeed {
 
 export const startCommand: Command = {
   name: 'start',
-  summary: 'run Keel in one process: database, worker and API (the dashboard joins with its issue)',
+  summary: 'run Keel in one process: database, worker, API and dashboard',
   usage: '',
   options: {},
   details: `
@@ -104,15 +135,24 @@ the next start resumes with all data.`,
       replaySpeed: replaySpeedFrom(env),
       workerId: `${hostname()}:${process.pid}`,
     });
+    const dashboardPort = Number(env.PORT ?? DEFAULT_DASHBOARD_PORT);
+    const apiPort = Number(env.API_PORT ?? DEFAULT_API_PORT);
+    // The dashboard (its browser code and its own server) reaches the API here; the API lets only it call from browsers.
+    env.PUBLIC_API_URL ??= `http://localhost:${apiPort}`;
+    env.DASHBOARD_ORIGIN ??= `http://localhost:${dashboardPort}`;
     const edge = await startEdge({ database, bus, logger, ...(dbDir ? { keysDir: join(dbDir, 'keys') } : {}) });
+    const dashboard = await startDashboard(dashboardPort);
+    if (dashboard === null) logger.warn('dashboard not built (npm run build -w @keel/app): serving the API only');
     const login = demoLogin(home);
     const demo = await ensureDemoAccount(edge.url, login);
+    if (dashboard) logger.info(`dashboard: ${dashboard.url}`);
     logger.info(`Keel is running — API ${edge.url}/v1 (reference: ${edge.url}/v1/docs)`);
     logger.info(`demo login: ${login.email} / ${login.password} — ${demo}`);
 
     const stop = async (signal: string) => {
       logger.info(`${signal}: stopping`);
       await worker.stop();
+      await dashboard?.close();
       await edge.close();
       await bus.close();
       await database.close();
