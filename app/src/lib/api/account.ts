@@ -32,7 +32,7 @@ export type NewApiToken = z.input<typeof ApiTokenCreate>;
 export type IpAllowlistEntry = z.infer<typeof IpAllowlistEntrySchema>;
 export type NewIpAllowlistEntry = z.input<typeof IpAllowlistCreate>;
 
-const CREDENTIALS = '/v1/exchange-credentials';
+const CREDENTIALS = '/v1/credentials';
 const CHANNELS = '/v1/notification-channels';
 const API_TOKENS = '/v1/api-tokens';
 const IP_ALLOWLIST = '/v1/ip-allowlist';
@@ -44,7 +44,7 @@ export const updateProfile = (api: ApiClient, changes: ProfileUpdate) => api.pat
 
 export const listCredentials = (api: ApiClient) => api.get<Page<ExchangeCredential>>(CREDENTIALS, { limit: LIST_SIZE });
 /** The server's public key: exchange secrets are encrypted to it in the browser before they are sent. */
-export const getTransportKey = (api: ApiClient) => api.get<TransportKey>(`${CREDENTIALS}/public-key`);
+export const getTransportKey = (api: ApiClient) => api.get<TransportKey>(`${CREDENTIALS}/transport-key`);
 export const createCredential = (api: ApiClient, credential: NewExchangeCredential) =>
   api.post<ExchangeCredential>(CREDENTIALS, credential);
 /** Asks the exchange whether the stored key works (a read-only call such as fetching the balance). */
