@@ -3,7 +3,7 @@ import { Backtest, BacktestCreate, PageQuery, page } from '@keel/contract';
 import type { Backtest as BacktestRow } from '@keel/db';
 import type { z } from 'zod';
 import type { EdgeApp } from '../http/context.ts';
-import { encodeCursor, rowsNeeded } from '../http/pagination.ts';
+import { pageOf, rowsNeeded } from '../http/pagination.ts';
 import {
   IdParam,
   json,
@@ -60,10 +60,10 @@ export function registerBacktestRoutes(app: EdgeApp, kit: RouteKit): void {
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
-      const { offset, fetch } = rowsNeeded(limit, cursor);
+      const { fetch } = rowsNeeded(limit, cursor);
       const rows = await kit.asUser(c, (tx) => tx.backtests.list({ limit: fetch }));
-      const items = rows.slice(offset, offset + limit).map(backtestView);
-      return c.json({ items, nextCursor: rows.length === fetch ? encodeCursor({ o: offset + limit }) : null }, 200);
+      const page = pageOf(rows, limit, cursor);
+      return c.json({ items: page.items.map(backtestView), nextCursor: page.nextCursor }, 200);
     },
   );
 

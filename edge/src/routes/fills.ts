@@ -7,7 +7,7 @@ import { TradeLog } from '@keel/core/backtest/trade-log.ts';
 import type { Fill as FillRow } from '@keel/db';
 import type { z } from 'zod';
 import type { EdgeApp } from '../http/context.ts';
-import { encodeCursor, pageOf, rowsNeeded } from '../http/pagination.ts';
+import { pageOf, rowsNeeded } from '../http/pagination.ts';
 import { json, problems, type RouteKit, toIso, USER_PROBLEMS, userRoute } from '../http/route-kit.ts';
 
 /** Round trips are derived from at most this many recent fills per request. */
@@ -89,10 +89,10 @@ export function registerFillRoutes(app: EdgeApp, kit: RouteKit): void {
         );
         return c.json(pageOf(rows.filter((row) => row.symbol === symbol).map(fillView), limit, cursor), 200);
       }
-      const { offset, fetch } = rowsNeeded(limit, cursor);
+      const { fetch } = rowsNeeded(limit, cursor);
       const rows = await kit.asUser(c, (tx) => tx.fills.list({ limit: fetch, ...(botId ? { botId } : {}) }));
-      const items = rows.slice(offset, offset + limit).map(fillView);
-      return c.json({ items, nextCursor: rows.length === fetch ? encodeCursor({ o: offset + limit }) : null }, 200);
+      const page = pageOf(rows, limit, cursor);
+      return c.json({ items: page.items.map(fillView), nextCursor: page.nextCursor }, 200);
     },
   );
 

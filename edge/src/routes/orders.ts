@@ -6,7 +6,7 @@ import { z } from '@hono/zod-openapi';
 import { BotScopedQuery, Order, OrderCreate, page } from '@keel/contract';
 import type { Order as OrderRow } from '@keel/db';
 import type { EdgeApp } from '../http/context.ts';
-import { encodeCursor, pageOf, rowsNeeded } from '../http/pagination.ts';
+import { pageOf, rowsNeeded } from '../http/pagination.ts';
 import { json, jsonBody, problems, type RouteKit, toIso, USER_PROBLEMS, userRoute } from '../http/route-kit.ts';
 
 const ClientOrderIdParam = z.object({
@@ -61,12 +61,12 @@ export function registerOrderRoutes(app: EdgeApp, kit: RouteKit): void {
         );
         return c.json(pageOf(rows.filter((row) => row.symbol === symbol).map(orderView), limit, cursor), 200);
       }
-      const { offset, fetch } = rowsNeeded(limit, cursor);
+      const { fetch } = rowsNeeded(limit, cursor);
       const rows = await kit.asUser(c, (tx) =>
         tx.orders.list({ limit: fetch, ...(botId ? { botId } : {}), ...(status ? { status } : {}) }),
       );
-      const items = rows.slice(offset, offset + limit).map(orderView);
-      return c.json({ items, nextCursor: rows.length === fetch ? encodeCursor({ o: offset + limit }) : null }, 200);
+      const page = pageOf(rows, limit, cursor);
+      return c.json({ items: page.items.map(orderView), nextCursor: page.nextCursor }, 200);
     },
   );
 
