@@ -11,7 +11,7 @@ import {
   type TransportPublicKey,
 } from '@keel/db';
 import { inProcessBus } from '@keel/realtime';
-import postgres from 'postgres';
+import { suiteDatabaseUrl } from '../../packages/db/test/test-database.ts';
 import { createApp, type EdgeApp, type EdgeDeps } from '../src/app.ts';
 import { memoryAuthStore } from '../src/auth/memory-auth-store.ts';
 import { configFromEnv, type EdgeConfig } from '../src/config.ts';
@@ -23,37 +23,6 @@ export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-012345
 export const databaseRequired = process.env.KEEL_REQUIRE_DATABASE === '1';
 
 let shared: Promise<Database> | null = null;
-const DUPLICATE_DATABASE = '42P04';
-const TEMPLATE_IN_USE = '55006';
-
-/**
- * The edge suites' own database on the server of DATABASE_URL (`<name>_edge`), made once: other suites run
- * database-wide operations (a master-key rotation re-wraps every stored key), which must not meet rows these
- * tests leave behind, nor these tests theirs. Concurrent test files race to create it; the losers use it.
- */
-export async function edgeDatabaseUrl(url: string): Promise<string> {
-  const target = new URL(url);
-  const name = `${target.pathname.slice(1) || 'postgres'}_edge`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await admin.unsafe(`create database "${name}"`);
-        break;
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code === DUPLICATE_DATABASE) break;
-        // CREATE DATABASE copies template1, which a concurrent CREATE DATABASE may be reading: try again.
-        if (code !== TEMPLATE_IN_USE || attempt > 50) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
-      }
-    }
-  } finally {
-    await admin.end();
-  }
-  target.pathname = `/${name}`;
-  return target.toString();
-}
 
 /** One migrated database per test file (the edge database is shared by concurrent files: every account is fresh). */
 export function testDatabase(): Promise<Database> {
@@ -163,3 +132,6 @@ export async function signUp(h: Harness, label = 'user'): Promise<TestUser> {
 export async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
+
+/** The edge suites' own database on the server of DATABASE_URL (`<name>_edge`). */
+export const edgeDatabaseUrl = (url: string): Promise<string> => suiteDatabaseUrl(url, 'edge');

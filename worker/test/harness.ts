@@ -8,35 +8,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase, type Database, type UserScope } from '@keel/db';
-import postgres from 'postgres';
+import { suiteDatabaseUrl } from '../../packages/db/test/test-database.ts';
 import { defaultDataDir } from '../src/market/data-dir.ts';
 
 export const databaseRequired = process.env.KEEL_REQUIRE_DATABASE === '1';
-const DUPLICATE_DATABASE = '42P04';
-const TEMPLATE_IN_USE = '55006';
-
-async function workerDatabaseUrl(url: string): Promise<string> {
-  const target = new URL(url);
-  const name = `${target.pathname.slice(1) || 'postgres'}_worker`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await admin.unsafe(`create database "${name}"`);
-        break;
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code === DUPLICATE_DATABASE) break;
-        if (code !== TEMPLATE_IN_USE || attempt > 50) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
-      }
-    }
-  } finally {
-    await admin.end();
-  }
-  target.pathname = `/${name}`;
-  return target.toString();
-}
 
 /** The migrated test database, or null (skip) when DATABASE_URL is unset outside `npm test`. */
 export async function openTestDatabase(): Promise<Database | null> {
@@ -45,7 +20,7 @@ export async function openTestDatabase(): Promise<Database | null> {
     if (databaseRequired) throw new Error('DATABASE_URL is not set: npm test starts PostgreSQL (scripts/services.sh)');
     return null;
   }
-  const db = await createDatabase({ url: await workerDatabaseUrl(serverUrl), maxConnections: 5 });
+  const db = await createDatabase({ url: await suiteDatabaseUrl(serverUrl, 'worker'), maxConnections: 5 });
   await db.migrate();
   return db;
 }

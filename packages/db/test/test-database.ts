@@ -4,6 +4,7 @@
  * `npx vitest run` without services skips the PostgreSQL half and says how to get it.
  */
 import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
 import { createDatabase, type Database, type DatabaseOptions } from '../src/index.ts';
 
 export const HOW_TO_GET_POSTGRES =
@@ -43,4 +44,37 @@ export function newUser(db: Database, label: string): Promise<string> {
 
 export function claimsFor(userId: string) {
   return { sub: userId, role: 'authenticated' as const, aud: 'authenticated' };
+}
+
+const DUPLICATE_DATABASE = '42P04';
+const TEMPLATE_IN_USE = '55006';
+const CREATE_DATABASE_ATTEMPTS = 50;
+
+/**
+ * A suite's own database beside the one in `url` (`<name>_<suffix>`), made once: suites that run database-wide
+ * operations (a master-key rotation re-wraps every stored key) must not meet rows another suite leaves behind.
+ * Concurrent test files race to create it; the losers use it.
+ */
+export async function suiteDatabaseUrl(url: string, suffix: string): Promise<string> {
+  const target = new URL(url);
+  const name = `${target.pathname.slice(1) || 'postgres'}_${suffix}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.unsafe(`create database "${name}"`);
+        break;
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === DUPLICATE_DATABASE) break;
+        // CREATE DATABASE copies template1, which a concurrent CREATE DATABASE may be reading: try again.
+        if (code !== TEMPLATE_IN_USE || attempt > CREATE_DATABASE_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  target.pathname = `/${name}`;
+  return target.toString();
 }
