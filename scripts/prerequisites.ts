@@ -1,7 +1,8 @@
 /**
  * What the test suites need from the machine beyond npm packages, and how it gets there: on Debian as root the
- * runner installs it with apt; otherwise it says exactly what to install. Today: a C compiler, to build the
- * TA-Lib oracle the indicator tests compare against (TA-Lib's own C sources, from the npm package `talib`).
+ * runner installs it with apt; otherwise it says exactly what to install: a C compiler, to build the TA-Lib oracle
+ * the indicator tests compare against (TA-Lib's own C sources, from the npm package `talib`), and Debian's
+ * Chromium, which playwright-core drives in the dashboard's end-to-end suite.
  */
 import { spawnSync } from 'node:child_process';
 
@@ -18,6 +19,11 @@ export const PREREQUISITES: Prerequisite[] = [
     purpose: 'a C compiler (builds the TA-Lib test oracle)',
     probe: ['cc', '--version'],
     debianPackages: ['gcc', 'libc6-dev'],
+  },
+  {
+    purpose: "Chromium (the dashboard's end-to-end tests drive it through playwright-core)",
+    probe: ['chromium', '--version'],
+    debianPackages: ['chromium'],
   },
 ];
 

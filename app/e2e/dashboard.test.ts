@@ -2,7 +2,7 @@
  * The dashboard against the real stack: two people sign up in separate browser contexts, each starts a paper bot
  * on replayed real candles and watches its trades and equity curve arrive live; neither ever sees the other's
  * data; a bad form says what is wrong; the kill switch stops a bot. Screenshots of every main page, at desktop and
- * mobile width, go to artifacts/screenshots/. Needs a running stack: see stack.ts (skipped without one).
+ * mobile width, go to artifacts/screenshots/. It starts `keel start` itself (see stack.ts); skipped only without Chromium.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,22 +15,25 @@ import {
   signUp,
   startFirstPaperBot,
 } from './dashboard-user.ts';
-import { LIVE_TIMEOUT_MS, STACK_HELP, stackFromEnvironment } from './stack.ts';
+import { type E2EStack, LIVE_TIMEOUT_MS, missingForStack, stackFromEnvironment, startStack } from './stack.ts';
 
-const stack = stackFromEnvironment();
+const missing = missingForStack();
 const STEP_TIMEOUT_MS = 60_000;
 
-if (stack === null) console.warn(`dashboard e2e skipped: ${STACK_HELP}`);
+if (missing !== null) console.warn(`dashboard e2e skipped: ${missing}`);
 
-describe.skipIf(stack === null)('the dashboard, end to end on the real stack', () => {
-  const appUrl = stack?.appUrl ?? '';
+describe.skipIf(missing !== null)('the dashboard, end to end on the real stack', () => {
+  let stack: E2EStack | undefined;
+  let appUrl = '';
   let browser: Browser;
   let alice: DashboardUser;
   let bob: DashboardUser;
 
   beforeAll(async () => {
+    stack = stackFromEnvironment() ?? (await startStack());
+    appUrl = stack.appUrl;
     browser = await launchBrowser();
-  });
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -165,15 +168,16 @@ describe.skipIf(stack === null)('the dashboard, end to end on the real stack', (
     STEP_TIMEOUT_MS * 2,
   );
 
-  const admin = { email: process.env.KEEL_E2E_ADMIN_EMAIL, password: process.env.KEEL_E2E_ADMIN_PASSWORD };
-  it.skipIf(!admin.email || !admin.password)(
-    'the platform kill switch halts every bot (needs KEEL_E2E_ADMIN_EMAIL and KEEL_E2E_ADMIN_PASSWORD)',
-    async () => {
+  it(
+    'the platform kill switch halts every bot',
+    async (test) => {
+      const admin = stack?.admin;
+      if (!admin) test.skip('the stack named by the environment has no KEEL_E2E_ADMIN_EMAIL/PASSWORD');
       const context = await newUserContext(browser);
       const page = await context.newPage();
       await page.goto(`${appUrl}/login`);
-      await page.getByLabel('Email').fill(admin.email ?? '');
-      await page.getByLabel('Password').fill(admin.password ?? '');
+      await page.getByLabel('Email').fill(admin?.email ?? '');
+      await page.getByLabel('Password').fill(admin?.password ?? '');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL(`${appUrl}/`);
       await page.goto(`${appUrl}/admin`);

@@ -12,6 +12,8 @@ import type { Bot, Database } from '@keel/db';
 import type { StreamBus } from '@keel/realtime';
 import { BotRunner } from './bots/bot-runner.ts';
 import { streamPublisher } from './bots/stream.ts';
+import { BotPausedError } from './exchange/live-broker.ts';
+import { type LiveTradingOptions, pauseLiveBot, startLiveBot } from './exchange/live-bot-start.ts';
 import type { Logger } from './logger.ts';
 import type { CandleSource } from './market/candle-source.ts';
 import { MarketHub } from './market/market-hub.ts';
@@ -34,6 +36,8 @@ export interface StartWorkerOptions {
   leaseMs?: number;
   /** Overrides the source chosen from dataDir (tests). */
   source?: CandleSource;
+  /** Live trading through ccxt (keyring for the bots' exchange keys); without it live bots are refused. */
+  live?: LiveTradingOptions;
 }
 
 export interface RunningWorker {
@@ -72,7 +76,21 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
 
   async function startBot(bot: Bot): Promise<void> {
     await report(bot.id, 'starting', null);
-    const runner = await BotRunner.start({ database, bus, logger: logger.child({ botId: bot.id }), bot });
+    const botLogger = logger.child({ botId: bot.id });
+    // A live bot trades only after reconciling with its exchange (fail-closed); paper bots have no venue to ask.
+    const live = bot.mode === 'live' && options.live ? await startLiveBot(database, bot, options.live, botLogger) : null;
+    if (live !== null && live.status === 'refused') {
+      if (!live.retry) failed.add(bot.id);
+      await stopBot(bot, 'error', live.reason.slice(0, 500));
+      return;
+    }
+    const runner = await BotRunner.start({
+      database,
+      bus,
+      logger: botLogger,
+      bot,
+      ...(live === null ? {} : { live: live.broker }),
+    });
     const unsubscribe = bot.symbols.map((symbol) =>
       hub.subscribe(symbol, bot.timeframe, (series, index) => runner.onCandle(series, index)),
     );
@@ -94,12 +112,19 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     announce(bot, state, reason);
   }
 
-  async function handle(bot: Bot): Promise<void> {
+  /** `killSwitch`: the engaged kill switch that keeps this bot halted, if any. */
+  async function handle(bot: Bot, killSwitch: string | undefined): Promise<void> {
     const isRunning = running.has(bot.id);
     if (bot.desiredState !== 'running') {
       await stopBot(bot, bot.desiredState === 'paused' ? 'paused' : 'stopped', null);
-    } else if (bot.mode !== 'paper') {
-      await stopBot(bot, 'error', 'live trading is not implemented by the worker yet (paper bots only)');
+    } else if (killSwitch !== undefined) {
+      // Halted, lease kept: this worker resumes the bot once the switch is released and its owner still wants it.
+      if (isRunning || bot.state !== 'halted' || bot.stateReason !== killSwitch) {
+        await stopBot(bot, 'halted', killSwitch, false);
+        logger.warn({ botId: bot.id, reason: killSwitch }, 'bot halted by a kill switch');
+      }
+    } else if (bot.mode !== 'paper' && options.live === undefined) {
+      await stopBot(bot, 'error', 'live trading is not configured on this worker (KEEL_MASTER_KEY is not set)');
     } else if (!isRunning && !failed.has(bot.id)) {
       try {
         await startBot(bot);
@@ -115,12 +140,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     for (const [botId, entry] of running) {
       if (entry.runner.failure !== null) {
         failed.add(botId);
-        await stopBot(entry.runner.bot, 'error', entry.runner.failure.message.slice(0, 500));
+        const paused = entry.runner.failure instanceof BotPausedError;
+        if (paused) await pauseLiveBot(database, botId);
+        await stopBot(entry.runner.bot, paused ? 'paused' : 'error', entry.runner.failure.message.slice(0, 500));
       }
     }
     const claimed = await database.asService((tx) => tx.bots.claimLeases(workerId, { leaseMs }));
     const claimedIds = new Set(claimed.map((bot) => bot.id));
-    for (const bot of claimed) await handle(bot);
+    const killSwitched = await database.asService((tx) => tx.bots.killSwitched([...claimedIds]));
+    for (const bot of claimed) await handle(bot, killSwitched.get(bot.id));
     hub.start();
     // Running bots beyond the claim's limit: renew one by one; a lease lost means another worker has the bot.
     for (const [botId, entry] of running) {

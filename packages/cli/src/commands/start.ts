@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createDatabase, databaseOptionsFromEnv } from '@keel/db';
+import { createDatabase, type Database, databaseOptionsFromEnv } from '@keel/db';
 import { startEdge } from '@keel/edge/node.ts';
 import { inProcessBus, redisBus, type StreamBus } from '@keel/realtime';
 import { defaultDataDir, type ReplaySpeed, startWorker } from '@keel/worker';
@@ -47,14 +47,23 @@ async function call(apiUrl: string, path: string, init: { method?: string; token
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-/** Signs the demo user up (first start) or in, and makes sure it has a running paper bot, through the public API. */
-async function ensureDemoAccount(apiUrl: string, login: DemoLogin): Promise<string> {
+/**
+ * Signs the demo user up (first start) or in, and makes sure it has a running paper bot, through the public API.
+ * On one machine the demo account is its operator's, so it is also the platform administrator (the admin page and
+ * the platform kill switch); granting that is the service's write, never the API's.
+ */
+async function ensureDemoAccount(apiUrl: string, login: DemoLogin, database: Database): Promise<string> {
   let session = await call(apiUrl, '/v1/auth/login', { body: login });
   if (session.status !== 200) session = await call(apiUrl, '/v1/auth/signup', { body: login });
   if (session.status !== 200 && session.status !== 201) {
     return `could not sign the demo user in (HTTP ${session.status}: ${String(session.body.detail ?? session.body.title)})`;
   }
   const token = session.body.access_token as string;
+  const me = await call(apiUrl, '/v1/me', { token });
+  if (typeof me.body.id === 'string' && me.body.isAdmin !== true) {
+    const userId = me.body.id;
+    await database.asService((tx) => tx.profiles.setAdmin(userId, true));
+  }
   const bots = await call(apiUrl, '/v1/bots', { token });
   const items = (bots.body.items as Array<{ id: string; desiredState?: string }> | undefined) ?? [];
   let botId = items[0]?.id;
@@ -144,10 +153,10 @@ the next start resumes with all data.`,
     const dashboard = await startDashboard(dashboardPort);
     if (dashboard === null) logger.warn('dashboard not built (npm run build -w @keel/app): serving the API only');
     const login = demoLogin(home);
-    const demo = await ensureDemoAccount(edge.url, login);
+    const demo = await ensureDemoAccount(edge.url, login, database);
     if (dashboard) logger.info(`dashboard: ${dashboard.url}`);
     logger.info(`Keel is running — API ${edge.url}/v1 (reference: ${edge.url}/v1/docs)`);
-    logger.info(`demo login: ${login.email} / ${login.password} — ${demo}`);
+    logger.info(`demo login (administrator): ${login.email} / ${login.password} — ${demo}`);
 
     const stop = async (signal: string) => {
       logger.info(`${signal}: stopping`);

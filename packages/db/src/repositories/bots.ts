@@ -269,6 +269,28 @@ export function serviceBots(executor: Executor) {
       );
     },
 
+    /**
+     * Of these bots, the ones an engaged kill switch (platform, the owner's, the bot's own) must keep halted, with
+     * the switch that does it: one query for a worker's whole lease round.
+     */
+    async killSwitched(ids: readonly string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await executor.query(
+        `select b.id, case when s.kill_switch then 'platform kill switch'
+                           when p.kill_switch then 'user kill switch'
+                           else 'bot kill switch' end as reason
+         from public.bots b join public.profiles p on p.id = b.user_id cross join public.platform_settings s
+         where b.id = any($1::uuid[]) and (s.kill_switch or p.kill_switch or b.kill_switch)`,
+        [ids],
+      );
+      return new Map(
+        z
+          .array(z.object({ id: z.string(), reason: z.string() }))
+          .parse(rows)
+          .map((r) => [r.id, r.reason]),
+      );
+    },
+
     /** Why the bot must not open positions now: any engaged kill switch (platform, user, bot) or a tripped breaker. */
     async haltReasons(id: string): Promise<string[]> {
       const [row] = await executor.query(
