@@ -60,7 +60,8 @@ export const setChannelEnabled = (api: ApiClient, channelId: string, enabled: bo
   api.patch<NotificationChannel>(`${CHANNELS}/${id(channelId)}`, { enabled });
 export const deleteChannel = (api: ApiClient, channelId: string) => api.delete(`${CHANNELS}/${id(channelId)}`);
 /** A one-time code the user sends to Keel's Telegram bot, which links their chat to the account. */
-export const createTelegramLinkCode = (api: ApiClient) => api.post<TelegramLinkCode>(`${CHANNELS}/telegram/link-code`);
+export const createTelegramLinkCode = (api: ApiClient) =>
+  api.post<TelegramLinkCode>('/v1/notifications/telegram/link-code');
 
 export const listApiTokens = (api: ApiClient) => api.get<Page<ApiToken>>(API_TOKENS, { limit: LIST_SIZE });
 export const createApiToken = (api: ApiClient, token: NewApiToken) =>
