@@ -9,6 +9,8 @@ export default defineConfig({
       'worker/test/**/*.test.ts',
       'app/src/**/*.test.ts',
       'app/e2e/**/*.test.ts',
+      'supabase/functions/**/*.test.ts',
+      'deploy/**/*.test.ts',
     ],
     setupFiles: ['./vitest.setup.ts'],
     testTimeout: 60_000,

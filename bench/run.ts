@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, each printing a table with ratios against baselines measured in the same run.
  * Speed and memory targets live here, never in timed tests. `npm run bench -- memory` runs one by name.
  */
+import { benchAgents } from './agents.ts';
 import { benchApp } from './app.ts';
 import { benchBacktest } from './backtest.ts';
 import { benchCandleMemory } from './candle-memory.ts';
@@ -9,6 +10,9 @@ import { benchDatabase } from './db.ts';
 import { benchEdge } from './edge.ts';
 import { benchFeatures } from './features.ts';
 import { benchIndicators } from './indicators.ts';
+import { benchMarketDataTiers } from './market-data-tiers.ts';
+import { benchNotifications } from './notifications.ts';
+import { benchPpo } from './ppo.ts';
 import { benchRisk } from './risk.ts';
 
 const benchmarks: Record<string, () => void | Promise<void>> = {
@@ -17,9 +21,13 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   edge: benchEdge,
   memory: benchCandleMemory,
   features: benchFeatures,
+  agents: benchAgents,
   indicators: benchIndicators,
   risk: benchRisk,
+  ppo: benchPpo,
   db: benchDatabase,
+  notifications: benchNotifications,
+  tiers: benchMarketDataTiers,
 };
 
 const only = process.argv.slice(2);

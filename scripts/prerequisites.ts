@@ -2,7 +2,8 @@
  * What the test suites need from the machine beyond npm packages, and how it gets there: on Debian as root the
  * runner installs it with apt; otherwise it says exactly what to install: a C compiler, to build the TA-Lib oracle
  * the indicator tests compare against (TA-Lib's own C sources, from the npm package `talib`), and Debian's
- * Chromium, which playwright-core drives in the dashboard's end-to-end suite.
+ * Chromium, which playwright-core drives in the dashboard's end-to-end suite, and the tools the deployment checks
+ * run (promtool, amtool, nginx: scripts/check-deploy.ts).
  */
 import { spawnSync } from 'node:child_process';
 
@@ -24,6 +25,21 @@ export const PREREQUISITES: Prerequisite[] = [
     purpose: "Chromium (the dashboard's end-to-end tests drive it through playwright-core)",
     probe: ['chromium', '--version'],
     debianPackages: ['chromium'],
+  },
+  {
+    purpose: "promtool (checks deploy/monitoring's Prometheus config and alert rules)",
+    probe: ['promtool', '--version'],
+    debianPackages: ['prometheus'],
+  },
+  {
+    purpose: "amtool (checks deploy/monitoring's Alertmanager config)",
+    probe: ['amtool', '--version'],
+    debianPackages: ['prometheus-alertmanager'],
+  },
+  {
+    purpose: 'nginx (checks deploy/nginx with nginx -t)',
+    probe: ['nginx', '-v'],
+    debianPackages: ['nginx-light'],
   },
 ];
 

@@ -7,13 +7,17 @@
  * pgTAP, Redis, VictoriaMetrics) are installed and started by scripts/services.sh, and stopped at the end whatever
  * happened — unless DATABASE_URL is already set, in which case that database is used and nothing is started.
  *
- * Usage: npm test [-- --only lint|types|db|unit]
+ * Deployment suites check deploy/ with the tools that read it in production (scripts/check-deploy.ts: promtool,
+ * amtool, nginx -t, docker compose when installed).
+ *
+ * Usage: npm test [-- --only lint|types|deploy|db|unit]
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEPLOY_CHECKS, SKIPPED } from './check-deploy.ts';
 import { ensurePrerequisites } from './prerequisites.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
@@ -79,6 +83,18 @@ function typecheckSuites(): SuiteResult[] {
     dir !== '.' && hasOwnTypecheck(dir)
       ? checkSuite(`types ${dir}`, 'npm', ['run', '--silent', 'typecheck', '--workspace', dir])
       : checkSuite(`types ${dir}`, tsc, ['-p', join(dir, 'tsconfig.json')]),
+  );
+}
+
+/** Each check of deploy/ (scripts/check-deploy.ts) in its own process; a tool missing here is a skip. */
+function deploySuites(): SuiteResult[] {
+  const script = join(repoRoot, 'scripts', 'check-deploy.ts');
+  return Object.keys(DEPLOY_CHECKS).map((check) =>
+    timed(`deploy: ${check}`, () => {
+      const status = run(process.execPath, [script, check]);
+      if (status === SKIPPED) return { passed: 0, failed: 0, skipped: 1 };
+      return { passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0 };
+    }),
   );
 }
 
@@ -305,6 +321,7 @@ function main(): number {
   if (wanted('lint'))
     results.push(checkSuite('lint and format (biome)', join(repoRoot, 'node_modules', '.bin', 'biome'), ['ci', '.']));
   if (wanted('types')) results.push(...typecheckSuites());
+  if (wanted('deploy')) results.push(...deploySuites());
   if (wanted('db') || wanted('unit')) {
     const services = startServices();
     if (services.result) results.push(services.result);

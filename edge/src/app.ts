@@ -21,10 +21,12 @@ import { requestContextMiddleware } from './http/request-context.ts';
 import { routeKit } from './http/route-kit.ts';
 import type { EdgeDeps } from './ports.ts';
 import { ipRateLimit } from './rate-limit/middleware.ts';
+import { registerAdminRoutes } from './routes/admin.ts';
 import { registerApiTokenRoutes } from './routes/api-tokens.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerBacktestRoutes } from './routes/backtests.ts';
 import { registerBotRoutes } from './routes/bots.ts';
+import { registerCandleRoutes } from './routes/candles.ts';
 import { registerCredentialRoutes } from './routes/credentials.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
@@ -108,6 +110,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   registerOrderRoutes(app, kit);
   registerFillRoutes(app, kit);
   registerPortfolioRoutes(app, kit);
+  registerCandleRoutes(app, kit);
   registerDecisionRoutes(app, kit);
   registerBacktestRoutes(app, kit);
   registerModelRoutes(app, kit);
@@ -115,6 +118,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   registerApiTokenRoutes(app, kit);
   registerIpAllowlistRoutes(app, kit);
   registerPlatformRoutes(app, kit);
+  registerAdminRoutes(app, kit);
   streamStatsByApp.set(app, registerStreamRoutes(app, kit, authenticate(deps, tokens, { allowQueryToken: true })));
   return app;
 }

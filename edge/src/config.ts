@@ -44,6 +44,8 @@ export interface EdgeConfig {
   maxJsonDepth: number;
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy: boolean;
+  /** TELEGRAM_BOT_USERNAME: the Keel bot users link their chat with (shown with a link code); null: not set. */
+  telegramBotUsername: string | null;
   stream: {
     /** A WebSocket whose unsent data exceeds this is a slow client: it is closed, never buffered further. */
     maxBufferedBytes: number;
@@ -142,6 +144,7 @@ export function configFromEnv(env: Env, overrides: Partial<EdgeConfig> = {}): Ed
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', DEFAULTS.bodyLimitBytes, 1024),
     maxJsonDepth: DEFAULTS.maxJsonDepth,
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    telegramBotUsername: env.TELEGRAM_BOT_USERNAME?.replace(/^@/, '') || null,
     stream: { ...DEFAULTS.stream },
     ...overrides,
   };

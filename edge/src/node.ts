@@ -10,7 +10,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type HttpBindings, serve, upgradeWebSocket } from '@hono/node-server';
-import { createDatabase, type Database, embeddedServerKeys, keyringFromEnv, transportKeyFromEnv } from '@keel/db';
+import {
+  createDatabase,
+  type Database,
+  embeddedServerKeys,
+  type Keyring,
+  keyringFromEnv,
+  transportKeyFromEnv,
+} from '@keel/db';
 import { inProcessBus, redisBus, type StreamBus } from '@keel/realtime';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -20,7 +27,7 @@ import type { AuthStore } from './auth/auth-store.ts';
 import { databaseAuthStore } from './auth/database-auth-store.ts';
 import { apiPortFromEnv, authConfigFromEnv, ConfigError, configFromEnv, type EdgeConfig, type Env } from './config.ts';
 import { keyTransportFrom } from './key-transport.ts';
-import type { KeyTransport, Logger } from './ports.ts';
+import type { ExchangeCheck, KeyTransport, Logger } from './ports.ts';
 import { systemClock } from './ports.ts';
 import { memoryRateLimitStore } from './rate-limit/memory-store.ts';
 import { redisRateLimitStore } from './rate-limit/redis-store.ts';
@@ -62,6 +69,11 @@ export interface StartEdgeOptions {
   /** Default: the database's (passwords and sessions survive a restart). */
   authStore?: AuthStore;
   keyTransport?: KeyTransport;
+  /**
+   * POST /v1/credentials/{id}/test, made with the master keyring resolved here (the caller passes the worker's
+   * ccxt path: credentialChecker in worker/src/exchange/credential-check.ts). Without it the route says unavailable.
+   */
+  exchangeCheckWith?: (keyring: Keyring) => ExchangeCheck;
   logger?: Logger;
 }
 
@@ -82,6 +94,7 @@ export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge>
       : authConfigFromEnv(env));
   const config = configFromEnv(env, { ...options.config, auth });
   let keyTransport = options.keyTransport;
+  let exchangeCheck: ExchangeCheck | undefined;
   if (keyTransport === undefined) {
     const keys =
       options.keysDir !== undefined
@@ -91,6 +104,7 @@ export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge>
             transportKey: transportKeyFromEnv(env as NodeJS.ProcessEnv),
           };
     keyTransport = keyTransportFrom(keys.keyring, keys.transportKey);
+    exchangeCheck = options.exchangeCheckWith?.(keys.keyring);
   }
   const owned: (() => Promise<unknown>)[] = [];
   let rateLimitStore = options.rateLimitStore;
@@ -109,6 +123,7 @@ export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge>
     config,
     logger,
     keyTransport,
+    ...(exchangeCheck === undefined ? {} : { exchangeCheck }),
     upgradeWebSocket: upgradeWebSocket as never,
     remoteAddress: (_request, bindings) => (bindings as HttpBindings | undefined)?.incoming?.socket?.remoteAddress,
   });

@@ -31,6 +31,20 @@ export interface KeyTransport {
   seal(userId: string, envelope: TransportEnvelope): Promise<SealedExchangeCredential>;
 }
 
+/** A stored exchange key tried against its exchange (the worker's ccxt path: worker/src/exchange/credential-check.ts). */
+export interface ExchangeCheck {
+  /** Opens the credential's key in memory and asks the exchange for the balance; never throws, never echoes keys. */
+  test(credentialId: string): Promise<ExchangeCheckResult>;
+}
+
+export type ExchangeCheckResult =
+  | { ok: true }
+  | {
+      ok: false;
+      kind: 'auth' | 'rate-limited' | 'retryable' | 'rejected' | 'insufficient-funds' | 'unavailable';
+      message: string;
+    };
+
 export interface EdgeDeps {
   database: Database;
   rateLimitStore: RateLimitStore;
@@ -41,6 +55,8 @@ export interface EdgeDeps {
   config: EdgeConfig;
   logger: Logger;
   keyTransport: KeyTransport;
+  /** POST /v1/credentials/{id}/test; without it the route answers `unavailable`. */
+  exchangeCheck?: ExchangeCheck;
   /** The runtime's WebSocket upgrade (@hono/node-server's or hono/deno's); without it /v1/stream answers 501. */
   upgradeWebSocket?: UpgradeWebSocket<unknown>;
   /** The peer address of a request as the runtime sees it (behind a trusted proxy, config.trustProxy decides). */

@@ -102,5 +102,10 @@ suite('the edge under Deno (smoke)', () => {
     const bad = await post('/v1/bots', { name: 'x', symbols: 'nope' }, token);
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    const candles = await fetch(`${base}/v1/candles?symbol=BTC-USDT&limit=5`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(candles.status).toBe(200);
+    expect(Array.isArray((await candles.json()).candles)).toBe(true);
   });
 });

@@ -120,6 +120,15 @@ const CASES: Record<string, Case> = {
     },
     crossTenant: ({ b }) => ({ path: `/v1/credentials/${b.credentialId}`, status: 404 }),
   },
+  'post /v1/credentials/{id}/test': {
+    // This harness has no ExchangeCheck port: the route answers, classified, that it cannot reach exchanges.
+    happy: ({ a }) => ({
+      path: `/v1/credentials/${a.credentialId}/test`,
+      status: 200,
+      check: (body) => expect(body).toMatchObject({ ok: false, error: { kind: 'unavailable' } }),
+    }),
+    crossTenant: ({ b }) => ({ path: `/v1/credentials/${b.credentialId}/test`, status: 404 }),
+  },
   'get /v1/bots': {
     happy: (w) => ({ path: '/v1/bots', status: 200, check: (body) => expect(ids(body)).toContain(w.a.botId) }),
   },
@@ -253,6 +262,14 @@ const CASES: Record<string, Case> = {
     }),
     crossTenant: ({ b }) => ({ path: `/v1/equity?botId=${b.botId}`, status: 404 }),
   },
+  'get /v1/candles': {
+    // Market data is public to signed-in users: no ids, nothing of a tenant's to attack.
+    happy: () => ({
+      path: '/v1/candles?symbol=BTC-USDT&timeframe=1h&limit=10',
+      status: 200,
+      check: (body) => expect(body.candles).toBeInstanceOf(Array),
+    }),
+  },
   'get /v1/risk': {
     happy: ({ a }) => ({
       path: `/v1/risk?botId=${a.botId}`,
@@ -335,6 +352,16 @@ const CASES: Record<string, Case> = {
     },
     crossTenant: ({ b }) => ({ path: `/v1/notification-channels/${b.channelId}`, status: 404 }),
   },
+  'post /v1/notifications/telegram/link-code': {
+    happy: () => ({
+      path: '/v1/notifications/telegram/link-code',
+      status: 201,
+      check: (body) => {
+        expect(body.code).toMatch(/^[A-Z2-9]{10}$/);
+        expect(Date.parse(String(body.expiresAt)) - Date.now()).toBeGreaterThan(9 * 60_000);
+      },
+    }),
+  },
   'get /v1/api-tokens': { happy: (w) => ({ path: '/v1/api-tokens', status: 200, check: ownOnly(w) }) },
   'post /v1/api-tokens': {
     happy: () => ({
@@ -374,6 +401,14 @@ const CASES: Record<string, Case> = {
     },
     // B is no administrator: B's token is refused.
     crossTenant: () => ({ path: '/v1/admin/kill-switch', body: { engaged: true, reason: 'hostile' }, status: 403 }),
+  },
+  'get /v1/admin/overview': {
+    happy: async ({ h, a }) => {
+      await h.deps.database.asService((tx) => tx.profiles.setAdmin(a.userId, true));
+      return { path: '/v1/admin/overview', status: 200, check: (body) => expect(body.users).toBeGreaterThanOrEqual(2) };
+    },
+    // B is no administrator: B's token is refused.
+    crossTenant: () => ({ path: '/v1/admin/overview', status: 403 }),
   },
   'get /v1/stream': { websocket: true, happy: () => ({ path: '/v1/stream', status: 426 }) },
 };
@@ -477,8 +512,8 @@ describe('endpoint matrix', () => {
       const spec = CASES[op.key] as Case;
       if (!spec.crossTenant) continue;
       const call = spec.crossTenant(world);
-      // The admin route is attacked with B's token (no admin); every other with A's.
-      const token = op.key === 'put /v1/admin/kill-switch' ? b.token : a.token;
+      // The admin routes are attacked with B's token (no admin); every other with A's.
+      const token = op.key.includes(' /v1/admin/') ? b.token : a.token;
       const response = await h.request(op.method.toUpperCase(), call.path, {
         token,
         ...(call.body === undefined ? {} : { body: call.body }),

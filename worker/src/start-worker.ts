@@ -2,14 +2,20 @@
  * `npm run start:worker`: the worker alone, against PostgreSQL (DATABASE_URL required — the embedded PGlite is
  * single-session, so with it the worker runs inside `npm start`, sharing the edge's database handle).
  * Environment: DATABASE_URL, REDIS_URL (stream bus; in-process without it), KEEL_DATA_DIR, KEEL_REPLAY_SPEED
- * (candles per second or `max`; default 1), KEEL_WORKER_ID (default hostname-pid), LOG_LEVEL.
+ * (candles per second or `max`; default 1), KEEL_WORKER_ID (default hostname-pid), LOG_LEVEL; live bots: KEEL_MASTER_KEY
+ * (+ KEEL_MASTER_KEYS) to open their exchange keys, KEEL_EXCHANGE_URL_<EXCHANGE> to reach an exchange elsewhere;
+ * market data: KEEL_MARKET_SOURCE (ccxt:binance when there is no data folder), INFLUX_URL/TOKEN/ORG/BUCKET (cold
+ * tier), INFLUX_BUFFER_DIR, INFLUX_BUFFER_MAX_MB (storage/tiers-from-env.ts); metrics and health: WORKER_PORT,
+ * WORKER_HOST; notifications: TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, SMTP_URL or SMTP_HOST/PORT/USER/PASS, SMTP_FROM;
+ * agents: KEEL_MODELS_DIR (the promoted PPO model; without it the rule agents decide alone).
  */
 import { hostname } from 'node:os';
-import { createDatabase } from '@keel/db';
+import { createDatabase, keyringFromEnv } from '@keel/db';
 import { inProcessBus, redisBus } from '@keel/realtime';
-import { pino } from 'pino';
+import { createLogger } from './logger.ts';
 import { defaultDataDir } from './market/data-dir.ts';
 import type { ReplaySpeed } from './market/replay-feed.ts';
+import { tiersFromEnv } from './storage/tiers-from-env.ts';
 import { startWorker } from './worker.ts';
 
 function replaySpeedFrom(text: string | undefined): ReplaySpeed {
@@ -21,7 +27,7 @@ function replaySpeedFrom(text: string | undefined): ReplaySpeed {
 }
 
 async function main(): Promise<void> {
-  const logger = pino({ name: 'keel-worker', level: process.env.LOG_LEVEL ?? 'info' });
+  const logger = createLogger({ name: 'keel-worker', level: process.env.LOG_LEVEL ?? 'info' });
   const url = process.env.DATABASE_URL;
   if (!url) {
     logger.error({}, 'DATABASE_URL is required (embedded PGlite: run `npm start`, which runs the worker in process)');
@@ -30,6 +36,7 @@ async function main(): Promise<void> {
   }
   const database = await createDatabase({ url });
   const bus = process.env.REDIS_URL ? redisBus({ url: process.env.REDIS_URL }) : inProcessBus();
+  const marketData = tiersFromEnv(process.env, logger);
   const worker = await startWorker({
     database,
     bus,
@@ -37,9 +44,14 @@ async function main(): Promise<void> {
     dataDir: defaultDataDir(),
     replaySpeed: replaySpeedFrom(process.env.KEEL_REPLAY_SPEED),
     workerId: process.env.KEEL_WORKER_ID || `${hostname()}-${process.pid}`,
+    ...(process.env.KEEL_MODELS_DIR ? { modelsDir: process.env.KEEL_MODELS_DIR } : {}),
+    marketData,
+    // Live bots need the master keyring to open their exchange keys; without it they are refused, paper runs.
+    ...(process.env.KEEL_MASTER_KEY ? { live: { venue: { keyring: keyringFromEnv() } } } : {}),
   });
   const shutdown = async () => {
     await worker.stop();
+    await marketData.close();
     await bus.close();
     await database.close();
   };

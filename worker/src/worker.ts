@@ -7,18 +7,35 @@
  *
  * stop() is graceful: no new claims, every feed finishes the candle in flight, runners drain, bots are reported
  * stopped and their leases released, so another worker (or the next start) takes them over immediately.
+ *
+ * Around the trading: Prometheus metrics and /healthz, /readyz on a small HTTP server (observability/), and
+ * notifications to each bot's owner (notifications/: Telegram, email, daily summaries), configured from `env`.
+ * Both are off the trading path: a notification that cannot be delivered is counted and logged, never awaited.
  */
+
+import type { BreakerState } from '@keel/core/risk/types.ts';
 import type { Bot, Database } from '@keel/db';
 import type { StreamBus } from '@keel/realtime';
 import { BotRunner } from './bots/bot-runner.ts';
 import { streamPublisher } from './bots/stream.ts';
-import { BotPausedError } from './exchange/live-broker.ts';
+import { executionListenerFor } from './events/execution-listener.ts';
+import { observedEvents } from './events/observed-events.ts';
 import { type LiveTradingOptions, pauseLiveBot, startLiveBot } from './exchange/live-bot-start.ts';
+import { BotPausedError } from './exchange/live-broker.ts';
 import type { Logger } from './logger.ts';
+import { candleRecorder } from './market/candle-recorder.ts';
 import type { CandleSource } from './market/candle-source.ts';
 import { MarketHub } from './market/market-hub.ts';
 import type { ReplaySpeed } from './market/replay-feed.ts';
 import { candleSourceFor } from './market/source-for-dir.ts';
+import { timeframeMs } from './market/timeframe.ts';
+import { channelsFromEnv } from './notifications/channels-from-env.ts';
+import { startDailySummaries } from './notifications/daily-summary.ts';
+import type { DeliveryQueueOptions } from './notifications/delivery-queue.ts';
+import { createNotifier } from './notifications/notifier.ts';
+import { DEFAULT_WORKER_PORT, startWorkerHttpServer } from './observability/http-server.ts';
+import { createWorkerMetrics, type WorkerMetrics } from './observability/metrics.ts';
+import type { MarketDataTiers } from './storage/market-data-tiers.ts';
 
 export interface StartWorkerOptions {
   database: Database;
@@ -38,14 +55,54 @@ export interface StartWorkerOptions {
   source?: CandleSource;
   /** Live trading through ccxt (keyring for the bots' exchange keys); without it live bots are refused. */
   live?: LiveTradingOptions;
+  /** Hot cache, cold store and their retention job (storage/tiers-from-env.ts); off when absent (tests). */
+  marketData?: MarketDataTiers;
+  /**
+   * Where WORKER_PORT (metrics/health server; default 9464, 0: any free port, `off`: none), WORKER_HOST,
+   * TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT and SMTP_URL / SMTP_HOST… come from; default process.env.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Notification outbox tuning (capacity, attempts, backoff); defaults in notifications/delivery-queue.ts. */
+  notificationQueue?: Pick<
+    DeliveryQueueOptions<unknown>,
+    'capacity' | 'maxAttempts' | 'retryBaseMs'
+  > /** The platform's PPO models folder (versions + CURRENT, `keel train --out`); absent: rule agents only. */;
+  modelsDir?: string;
 }
 
 export interface RunningWorker {
   stop(): Promise<void>;
+  metrics: WorkerMetrics;
+  /** The metrics/health server's URL; null when it is off or its port was taken (logged). */
+  httpUrl: string | null;
+  /** Resolves when every notification so far is delivered, given up or dropped. */
+  notificationsSettled(): Promise<void>;
 }
 
 const DEFAULT_POLL_MS = 5_000;
 const DEFAULT_LEASE_MS = 30_000;
+/** Lease rounds that may be missed before the worker calls itself not ready. */
+const MISSED_TICKS_BEFORE_NOT_READY = 3;
+const READINESS_DATABASE_TIMEOUT_MS = 2_000;
+
+function workerPortFrom(env: Readonly<Record<string, string | undefined>>): number | null {
+  const raw = env.WORKER_PORT;
+  if (raw === 'off') return null;
+  if (raw === undefined || raw === '') return DEFAULT_WORKER_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`WORKER_PORT must be a port number (0: any free one) or "off", got "${raw}"`);
+  }
+  return port;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 interface Running {
   runner: BotRunner;
@@ -53,19 +110,81 @@ interface Running {
 }
 
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
-  const { database, bus, workerId } = options;
+  const { database, workerId } = options;
+  const bus = options.marketData?.tapEquity(options.bus) ?? options.bus;
   const logger = options.logger.child({ workerId });
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const source = options.source ?? candleSourceFor(options.dataDir, logger);
   logger.info({ source: source.description, replaySpeed: options.replaySpeed }, 'worker starting');
-  const hub = new MarketHub(source, options.replaySpeed);
+  // The warm tier (Postgres candles): each market's closed candles, written in batches off the bots' path.
+  const recorder = candleRecorder({ database, logger });
+  const hub = new MarketHub(source, options.replaySpeed, recorder);
   const running = new Map<string, Running>();
   /** Bots that failed in this process: not restarted until the worker restarts (no crash loop). */
   const failed = new Set<string>();
   let stopping = false;
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<void> = Promise.resolve();
+  let lastTickAt = Number.NEGATIVE_INFINITY;
+
+  const env = options.env ?? process.env;
+  const workerPort = workerPortFrom(env);
+  const metrics = createWorkerMetrics();
+  const breakerStates = new Map<string, BreakerState>();
+  metrics.readGaugesFrom({
+    botsRunning: () => running.size,
+    botsByBreakerState() {
+      const counts = new Map<BreakerState, number>();
+      for (const botId of running.keys()) {
+        const state = breakerStates.get(botId) ?? 'ACTIVE';
+        counts.set(state, (counts.get(state) ?? 0) + 1);
+      }
+      return counts;
+    },
+  });
+  const channels = channelsFromEnv(env, database, logger);
+  const notifier =
+    channels.senders.length === 0
+      ? null
+      : createNotifier({
+          database,
+          senders: channels.senders,
+          metrics,
+          logger,
+          ...(options.notificationQueue ? { queue: options.notificationQueue } : {}),
+        });
+  const events = observedEvents({ metrics, notifier, breakerStates });
+  channels.start();
+  const summaries = notifier === null ? null : startDailySummaries({ database, notifier, logger });
+  const http =
+    workerPort === null
+      ? null
+      : await startWorkerHttpServer({
+          registry: metrics.registry,
+          port: workerPort,
+          host: env.WORKER_HOST || undefined,
+          readiness: {
+            async notReadyBecause() {
+              if (stopping) return 'shutting down';
+              if (Date.now() - lastTickAt > MISSED_TICKS_BEFORE_NOT_READY * pollMs) return 'lease loop not ticking';
+              try {
+                await withTimeout(
+                  database.asService((tx) => tx.query('select 1')),
+                  READINESS_DATABASE_TIMEOUT_MS,
+                  'database check',
+                );
+              } catch {
+                return 'database unreachable';
+              }
+              return null;
+            },
+          },
+        }).catch((error: unknown) => {
+          logger.error({ port: workerPort, error: String(error) }, 'metrics/health server not started');
+          return null;
+        });
+  if (http !== null) logger.info({ url: http.url }, 'metrics and health on /metrics, /healthz, /readyz');
 
   const release = (botId: string) => database.asService((tx) => tx.bots.releaseLease(botId, workerId));
   const report = (botId: string, state: Bot['state'], reason: string | null) =>
@@ -78,7 +197,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     await report(bot.id, 'starting', null);
     const botLogger = logger.child({ botId: bot.id });
     // A live bot trades only after reconciling with its exchange (fail-closed); paper bots have no venue to ask.
-    const live = bot.mode === 'live' && options.live ? await startLiveBot(database, bot, options.live, botLogger) : null;
+    const live =
+      bot.mode === 'live' && options.live
+        ? await startLiveBot(database, bot, withWorkerEvents(options.live, bot), botLogger)
+        : null;
     if (live !== null && live.status === 'refused') {
       if (!live.retry) failed.add(bot.id);
       await stopBot(bot, 'error', live.reason.slice(0, 500));
@@ -90,10 +212,19 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       logger: botLogger,
       bot,
       ...(live === null ? {} : { live: live.broker }),
+      events,
+      metrics,
+      modelsDir: options.modelsDir ?? null,
     });
+    const candleMs = timeframeMs(bot.timeframe);
     const unsubscribe = bot.symbols.map((symbol) =>
-      hub.subscribe(symbol, bot.timeframe, (series, index) => runner.onCandle(series, index)),
+      hub.subscribe(symbol, bot.timeframe, (series, index) => {
+        metrics.candleSeen(symbol, bot.timeframe, (series.time[index] as number) + candleMs);
+        return runner.onCandle(series, index);
+      }),
     );
+    for (const symbol of bot.symbols) options.marketData?.watch(hub, symbol, bot.timeframe);
+    breakerStates.set(bot.id, bot.breakerTrippedAt === null ? 'ACTIVE' : 'HALTED');
     running.set(bot.id, { runner, unsubscribe });
     await report(bot.id, 'running', null);
     announce(bot, 'running', null);
@@ -106,7 +237,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       for (const unsubscribe of entry.unsubscribe) unsubscribe();
       await entry.runner.drain();
       running.delete(bot.id);
+      if (state === 'paused') events.botPaused(bot, reason ?? 'paused by its owner');
     }
+    if (state === 'error' && reason !== null) events.error(bot, reason);
     await report(bot.id, state, reason);
     if (releaseLease) await release(bot.id);
     announce(bot, state, reason);
@@ -146,6 +279,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       }
     }
     const claimed = await database.asService((tx) => tx.bots.claimLeases(workerId, { leaseMs }));
+    lastTickAt = Date.now();
     const claimedIds = new Set(claimed.map((bot) => bot.id));
     const killSwitched = await database.asService((tx) => tx.bots.killSwitched([...claimedIds]));
     for (const bot of claimed) await handle(bot, killSwitched.get(bot.id));
@@ -171,6 +305,19 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       });
   }
 
+  /** The live path's events reach the bot's owner and the metrics too (whoever else was listening still is). */
+  function withWorkerEvents(live: LiveTradingOptions, bot: Bot): LiveTradingOptions {
+    const toWorker = executionListenerFor(events, bot);
+    return {
+      ...live,
+      onEvent(event) {
+        live.onEvent?.(event);
+        toWorker(event);
+      },
+    };
+  }
+
+  const retention = options.marketData?.startRetention(database);
   schedule();
   await ticking;
 
@@ -180,10 +327,20 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       if (timer !== null) clearTimeout(timer);
       await ticking;
       await hub.stop();
+      await recorder.stop();
       for (const { runner } of [...running.values()]) {
         await stopBot(runner.bot, 'stopped', 'worker shut down');
       }
+      summaries?.stop();
+      await notifier?.close();
+      await channels.stop();
+      await http?.close();
+      await retention?.stop();
+      await options.marketData?.flush();
       logger.info({}, 'worker stopped');
     },
+    metrics,
+    httpUrl: http?.url ?? null,
+    notificationsSettled: async () => notifier?.settled(),
   };
 }

@@ -9,11 +9,13 @@ import type { CandleSeries } from '@keel/core/market/types.ts';
 import { formatDecimal } from '@keel/core/money/format.ts';
 import { Ledger } from '@keel/core/portfolio/ledger.ts';
 import { averageEntryPriceQuote } from '@keel/core/portfolio/position.ts';
+import { RiskManager } from '@keel/core/risk/risk-manager.ts';
 import { smaCross } from '@keel/core/strategy/sma-cross.ts';
 import { ConstraintViolationError, type Database, type Fill } from '@keel/db';
 import { inProcessBus, type StreamMessage } from '@keel/realtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restoreBot } from '../src/bots/restore.ts';
+import { botRiskConfig } from '../src/bots/risk-for-bot.ts';
 import { clientOrderIdFor, LOST_ON_RESTART, NEVER_SENT, silentLogger, startWorker } from '../src/index.ts';
 import {
   claimsFor,
@@ -149,9 +151,12 @@ describe.skipIf(!process.env.DATABASE_URL && !databaseRequired)('worker on Postg
 
     const view = await expectConsistentBooks(userA, botA);
     expect(view.fills.length).toBeGreaterThan(2);
-    expect(view.decisions.length).toBe(view.orders.length);
-    expect(view.decisions[0]?.rationale.reason).toMatch(/built-in sma-cross\(5,20\).*trend-follower/);
-    expect(view.orders.every((order) => order.decisionId !== null)).toBe(true);
+    // Every order is the pipeline's, with its decision, or the risk manager's own (a protective stop, an exit).
+    const riskOrders = view.orders.filter((order) => order.decisionId === null);
+    expect(riskOrders.every((order) => order.clientOrderId.includes(':r:'))).toBe(true);
+    expect(riskOrders.length).toBeGreaterThan(0);
+    expect(view.decisions.length).toBeGreaterThanOrEqual(view.orders.length - riskOrders.length);
+    expect(view.decisions[0]?.rationale.chosenAgent).toBe('built-in');
     // The database's triggers audited orders, fills and decisions; the worker its start.
     const actions = new Set(view.audit.map((entry) => entry.action));
     for (const action of ['worker.bot_started', 'order.insert', 'order.update', 'fill.insert', 'decision.insert']) {
@@ -179,7 +184,10 @@ describe.skipIf(!process.env.DATABASE_URL && !databaseRequired)('worker on Postg
     expect(streamed.every((message) => message.botId === botA)).toBe(true);
 
     // The same pipeline as the backtester: same candles, same strategy, same fills.
-    const backtest = runBacktest([series], smaCross({ fast: 5, slow: 20 }), { initialCashQuote: 10_000 });
+    const backtest = runBacktest([series], smaCross({ fast: 5, slow: 20 }), {
+      initialCashQuote: 10_000,
+      risk: new RiskManager({ bot: botRiskConfig({}), userId: userA }),
+    });
     const simplify = (fill: { side: string; time: number; priceQuote: number; qtyBase: number; feeQuote: number }) =>
       [fill.side, fill.time, fill.priceQuote, fill.qtyBase, fill.feeQuote].join(' ');
     expect(

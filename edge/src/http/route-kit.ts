@@ -15,6 +15,8 @@ export interface RouteKit {
   deps: EdgeDeps;
   secured(scope: Scope): MiddlewareHandler<AppEnv>[];
   asUser<T>(c: AppContext, work: UserWork<T>): Promise<T>;
+  /** One read-only SQL statement as the principal's user, under the same RLS; one round trip on PostgreSQL. */
+  readAsUser(c: AppContext, text: string, params: readonly unknown[]): Promise<Record<string, unknown>[]>;
 }
 
 export function routeKit(
@@ -26,6 +28,8 @@ export function routeKit(
     deps,
     secured: (scope) => [authenticate, requireScope(scope)],
     asUser: (c, work) => deps.database.asUser(c.get('principal').claims, work, requestContext(c)),
+    readAsUser: (c, text, params) =>
+      deps.database.readAsUser(c.get('principal').claims, text, params, requestContext(c)),
   };
 }
 
@@ -38,6 +42,19 @@ export function json<T extends z.ZodType>(schema: T, description: string) {
 export function jsonBody<T extends z.ZodType>(schema: T) {
   return { body: { content: { 'application/json': { schema } }, required: true } };
 }
+
+/**
+ * A contract schema as a named OpenAPI component (#/components/schemas/<name>): operations refer to it with $ref
+ * instead of inlining a copy. The contract's schemas may be built before @hono/zod-openapi has added `.openapi` to
+ * zod (module order decides), so the method is taken from zod's prototype rather than from the instance.
+ */
+export function component<T extends z.ZodType>(schema: T, name: string): T {
+  const { openapi } = z.ZodType.prototype as unknown as { openapi(this: T, refId: string): T };
+  return openapi.call(schema, name);
+}
+
+/** Problem details, named once: every error response of every route refers to it. */
+const ProblemComponent = component(Problem, 'Problem');
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: the errors say which fields and why',
@@ -55,13 +72,13 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 /** problem+json responses for the statuses a route can answer, besides the ones every route can (4xx of the body). */
 export function problems(
   ...statuses: number[]
-): Record<number, { content: { [PROBLEM_CONTENT_TYPE]: { schema: typeof Problem } }; description: string }> {
+): Record<number, { content: { [PROBLEM_CONTENT_TYPE]: { schema: typeof ProblemComponent } }; description: string }> {
   const all = new Set([400, 429, ...statuses]);
   return Object.fromEntries(
     [...all].map((status) => [
       status,
       {
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemComponent } },
         description: PROBLEM_DESCRIPTIONS[status] ?? 'Error',
       },
     ]),

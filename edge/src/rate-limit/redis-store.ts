@@ -10,7 +10,18 @@ import type { RateLimitStore } from './store.ts';
 
 export interface RedisEvalClient {
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  evalsha(sha1: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
   ping(): Promise<unknown>;
+}
+
+async function sha1Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** Redis's answer to EVALSHA of a script it has not cached (after a restart or SCRIPT FLUSH). */
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
 
 const HIT_SCRIPT = `
@@ -28,19 +39,26 @@ return {0, previous, current}
 `;
 
 export function redisRateLimitStore(client: RedisEvalClient, prefix = 'keel:rl:'): RateLimitStore {
+  let scriptSha: Promise<string> | null = null;
+  /** By digest (EVALSHA): every request sends 40 bytes instead of the script; EVAL loads it when Redis lacks it. */
+  async function runHitScript(args: (string | number)[]): Promise<unknown> {
+    scriptSha ??= sha1Hex(HIT_SCRIPT);
+    try {
+      return await client.evalsha(await scriptSha, 2, ...args);
+    } catch (error) {
+      if (!isNoScript(error)) throw error;
+      return client.eval(HIT_SCRIPT, 2, ...args);
+    }
+  }
   return {
     async hit(key, limit, windowMs, nowMs) {
       const { index, elapsedMs } = windowOf(nowMs, windowMs);
       const base = `${prefix}{${key}}:${windowMs}:`;
-      const reply = (await client.eval(
-        HIT_SCRIPT,
-        2,
-        `${base}${index}`,
-        `${base}${index - 1}`,
-        limit,
-        windowMs,
-        elapsedMs,
-      )) as [number, number, number];
+      const reply = (await runHitScript([`${base}${index}`, `${base}${index - 1}`, limit, windowMs, elapsedMs])) as [
+        number,
+        number,
+        number,
+      ];
       const [allowed, previous, current] = reply.map(Number) as [number, number, number];
       return decide({ previous, current, allowed: allowed === 1 }, elapsedMs, windowMs, limit);
     },

@@ -18,6 +18,14 @@ if (redisUrl) {
     () => store,
     () => randomUUID(),
   );
+  it('Redis: loads its script again when Redis has lost it (SCRIPT FLUSH), and counts on', async () => {
+    const key = randomUUID();
+    const now = Date.now();
+    expect((await store.hit(key, 5, 60_000, now)).remaining).toBe(4);
+    await redis.script('FLUSH');
+    expect((await store.hit(key, 5, 60_000, now)).remaining).toBe(3);
+    expect((await store.hit(key, 5, 60_000, now)).remaining).toBe(2);
+  });
 } else if (process.env.KEEL_REQUIRE_DATABASE === '1') {
   it('has a Redis for the rate-limit contract', () => {
     throw new Error('REDIS_URL is not set: npm test starts Redis (scripts/services.sh)');

@@ -2,9 +2,17 @@
  * /v1/credentials: exchange API keys, write-only. The browser encrypts {apiKey, secret, passphrase?} to the
  * server's transport key; the edge unwraps and seals it for storage in one step (KeyTransport.seal) and keeps
  * nothing. Reads show the label, the last 4 characters of the API key and whether a secret is stored — never the
- * secret. Adding and removing keys is audited by the database.
+ * secret. Adding and removing keys is audited by the database. POST …/{id}/test tries a stored key against its
+ * exchange through the ExchangeCheck port (the worker's ccxt path), answering ok or a classified failure.
  */
-import { ExchangeCredential, ExchangeCredentialCreate, PageQuery, page, TransportKey } from '@keel/contract';
+import {
+  CredentialTestResult,
+  ExchangeCredential,
+  ExchangeCredentialCreate,
+  PageQuery,
+  page,
+  TransportKey,
+} from '@keel/contract';
 import type { CredentialSummary } from '@keel/db';
 import type { z } from 'zod';
 import type { EdgeApp } from '../http/context.ts';
@@ -83,6 +91,37 @@ export function registerCredentialRoutes(app: EdgeApp, kit: RouteKit): void {
         tx.credentials.add({ exchange: input.exchange, label: input.label, sealed }),
       );
       return c.json(credentialView(row), 201);
+    },
+  );
+
+  app.openapi(
+    userRoute(kit, 'admin', {
+      method: 'post',
+      path: '/v1/credentials/{id}/test',
+      tags,
+      summary: 'Test an exchange key against its exchange',
+      description:
+        "The key is decrypted in the server's memory only and the exchange asked for the account balance. " +
+        'The answer is ok or a classified failure (auth, rate-limited, retryable, rejected, unavailable); it never echoes the key.',
+      request: { params: IdParam },
+      responses: { 200: json(CredentialTestResult, 'The outcome'), ...problems(...USER_PROBLEMS, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      // Read as the user first: someone else's credential is a 404 before any key is opened.
+      const credential = await kit.asUser(c, (tx) => tx.credentials.get(id));
+      const checkedAt = new Date(kit.deps.clock.now()).toISOString();
+      const check = kit.deps.exchangeCheck;
+      const result =
+        check === undefined
+          ? ({ ok: false, kind: 'unavailable', message: 'this server is not configured to reach exchanges' } as const)
+          : !credential.hasSecret
+            ? ({ ok: false, kind: 'auth', message: 'this credential has no key any more (revoked)' } as const)
+            : await check.test(id);
+      return c.json(
+        { ok: result.ok, error: result.ok ? null : { kind: result.kind, message: result.message }, checkedAt },
+        200,
+      );
     },
   );
 

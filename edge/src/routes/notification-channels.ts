@@ -1,10 +1,15 @@
-/** /v1/notification-channels: where alerts go (email, Telegram); verified by the notification service. */
+/**
+ * /v1/notification-channels: where alerts go (email, Telegram); verified by the notification service.
+ * /v1/notifications/telegram/link-code: a one-time code the user sends to the Keel bot (`/start CODE`) so the
+ * worker links that chat to them (stored hashed, ten minutes, single use: @keel/db telegramLinks).
+ */
 import {
   NotificationChannel,
   NotificationChannelCreate,
   NotificationChannelUpdate,
   PageQuery,
   page,
+  TelegramLinkCode,
 } from '@keel/contract';
 import type { NotificationChannel as ChannelRow } from '@keel/db';
 import type { z } from 'zod';
@@ -103,6 +108,23 @@ export function registerNotificationChannelRoutes(app: EdgeApp, kit: RouteKit): 
     async (c) => {
       await kit.asUser(c, (tx) => tx.notificationChannels.remove(c.req.valid('param').id));
       return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    userRoute(kit, 'admin', {
+      method: 'post',
+      path: '/v1/notifications/telegram/link-code',
+      tags,
+      summary: 'A one-time code linking a Telegram chat to you: send `/start CODE` to the Keel bot within 10 minutes',
+      responses: { 201: json(TelegramLinkCode, 'The code, shown once'), ...problems(...USER_PROBLEMS) },
+    }),
+    async (c) => {
+      const issued = await kit.asUser(c, (tx) => tx.telegramLinks.issueCode());
+      return c.json(
+        { code: issued.code, expiresAt: toIso(issued.expiresAt), botUsername: kit.deps.config.telegramBotUsername },
+        201,
+      );
     },
   );
 }

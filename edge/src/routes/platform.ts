@@ -6,9 +6,9 @@
 import { PlatformKillSwitch, PlatformKillSwitchState } from '@keel/contract';
 import type { PlatformSettings } from '@keel/db';
 import type { z } from 'zod';
+import { adminRoute } from '../auth/administrators-only.ts';
 import type { EdgeApp } from '../http/context.ts';
 import { requestContext } from '../http/context.ts';
-import { forbidden } from '../http/problem.ts';
 import { json, jsonBody, problems, type RouteKit, toIso, USER_PROBLEMS, userRoute } from '../http/route-kit.ts';
 
 function stateView(row: PlatformSettings): z.infer<typeof PlatformKillSwitchState> {
@@ -30,7 +30,7 @@ export function registerPlatformRoutes(app: EdgeApp, kit: RouteKit): void {
   );
 
   app.openapi(
-    userRoute(kit, 'admin', {
+    adminRoute(kit, 'use the platform kill switch', {
       method: 'put',
       path: '/v1/admin/kill-switch',
       tags,
@@ -41,8 +41,6 @@ export function registerPlatformRoutes(app: EdgeApp, kit: RouteKit): void {
     async (c) => {
       const { engaged, reason } = c.req.valid('json');
       const principal = c.get('principal');
-      const profile = await kit.asUser(c, (tx) => tx.profile.get());
-      if (!profile.isAdmin) throw forbidden('only platform administrators may use the platform kill switch');
       const row = await kit.deps.database.asService(
         async (tx) => {
           await tx.platform.setKillSwitch(engaged, reason);

@@ -1,18 +1,20 @@
 /**
  * /v1/portfolio, /v1/positions, /v1/equity and /v1/risk: what a user's bots hold and are worth.
  *
- * The portfolio is the dashboard's most-read figure, so it is one statement in one RLS transaction: the user's
- * bots (found through bots_name_key, which starts with user_id) each with its latest equity snapshot, the one
- * before the 24-hour mark and the one before midnight UTC (each a backward scan of equity_snapshots_bot_time_key),
- * its open positions (positions_bot_symbol_key) and the profile's currency (primary key). It is raw SQL through the
- * user scope's `query`: the same role and claims, so row-level security still decides what exists.
+ * The portfolio is the dashboard's most-read figure, so it is one statement in one RLS transaction, sent in one
+ * round trip (database.readAsUser): the user's bots (found through bots_name_key, which starts with user_id) each
+ * with its latest equity snapshot, the one before the 24-hour mark and the one before midnight UTC (each a backward
+ * scan of equity_snapshots_bot_time_key), its open positions (positions_bot_symbol_key) and the profile's currency
+ * (primary key). It is raw SQL under the user's role and claims, so row-level security still decides what exists.
  */
 import { z } from '@hono/zod-openapi';
 import { EquityCurve, EquityQuery, Portfolio, Position, RiskSnapshot } from '@keel/contract';
 import { historicalVar, periodReturns, sharpeRatio } from '@keel/core/backtest/metrics.ts';
-import type { Bot as BotRow, EquitySnapshot, Position as PositionRow } from '@keel/db';
+import type { Bot as BotRow, EquitySnapshot, Position as PositionRow, UserScope } from '@keel/db';
 import type { EdgeApp } from '../http/context.ts';
-import { json, problems, type RouteKit, USER_PROBLEMS, userRoute } from '../http/route-kit.ts';
+import { component, json, problems, type RouteKit, USER_PROBLEMS, userRoute } from '../http/route-kit.ts';
+import { singleFlight } from '../http/single-flight.ts';
+import { downsampleCurve } from '../series/downsample-curve.ts';
 
 const PORTFOLIO_SQL = `
 with bot_equity as (
@@ -60,6 +62,10 @@ const VAR_TAIL = 0.05;
 /** Risk metrics look back this far. */
 const RISK_LOOKBACK_MS = 90 * 24 * 3600 * 1000;
 const RISK_MAX_POINTS = 100_000;
+/** The equity chart's default window, back from its newest point (issue #8: 30 days by default). */
+const EQUITY_WINDOW_MS = 30 * 24 * 3600 * 1000;
+/** Most snapshots read per bot for one chart before downsampling: 30 days at one a minute fit. */
+const EQUITY_MAX_READ = 100_000;
 
 function trimDecimal(text: string): string {
   if (!text.includes('.')) return text;
@@ -97,6 +103,22 @@ export function combineCurves(curves: readonly (readonly [number, number])[][]):
   return combined;
 }
 
+/**
+ * The equity window asked for: [from, to) as given; without `from`, the 30 days before `to`, or before the
+ * newest point when `to` is absent too (a bot stopped last month still shows its last month, not an empty chart).
+ */
+async function equityWindow(
+  tx: UserScope,
+  botIds: readonly string[],
+  from: string | undefined,
+  to: string | undefined,
+): Promise<{ from: Date; to?: Date } | null> {
+  if (from !== undefined) return { from: new Date(from), ...(to === undefined ? {} : { to: new Date(to) }) };
+  if (to !== undefined) return { from: new Date(Date.parse(to) - EQUITY_WINDOW_MS), to: new Date(to) };
+  const latest = await tx.equity.latestTime(botIds);
+  return latest === null ? null : { from: new Date(latest.getTime() - EQUITY_WINDOW_MS) };
+}
+
 export function riskOf(
   bot: BotRow,
   snapshots: readonly EquitySnapshot[],
@@ -131,6 +153,8 @@ export function riskOf(
 
 export function registerPortfolioRoutes(app: EdgeApp, kit: RouteKit): void {
   const tags = ['portfolio'];
+  // Concurrent reads of one user's portfolio share one statement (keyed by the verified user id).
+  const portfolioReads = singleFlight<Record<string, unknown>[]>();
 
   app.openapi(
     userRoute(kit, 'read', {
@@ -138,11 +162,11 @@ export function registerPortfolioRoutes(app: EdgeApp, kit: RouteKit): void {
       path: '/v1/portfolio',
       tags,
       summary: 'Your portfolio across bots: equity, cash, change, open positions',
-      responses: { 200: json(Portfolio, 'The portfolio now'), ...problems(...USER_PROBLEMS) },
+      responses: { 200: json(component(Portfolio, 'Portfolio'), 'The portfolio now'), ...problems(...USER_PROBLEMS) },
     }),
     async (c) => {
       const userId = c.get('principal').userId;
-      const [raw] = await kit.asUser(c, (tx) => tx.query(PORTFOLIO_SQL, [userId]));
+      const [raw] = await portfolioReads.run(userId, () => kit.readAsUser(c, PORTFOLIO_SQL, [userId]));
       const row = portfolioRow.parse(raw);
       const dayAgo = row.equityDayAgo === null ? null : Number(row.equityDayAgo);
       return c.json(
@@ -170,7 +194,7 @@ export function registerPortfolioRoutes(app: EdgeApp, kit: RouteKit): void {
       summary: 'Open and closed positions of your bots',
       request: { query: z.object({ botId: z.uuid().optional() }) },
       responses: {
-        200: json(z.object({ items: z.array(Position) }), 'Positions by bot and symbol'),
+        200: json(z.object({ items: z.array(component(Position, 'Position')) }), 'Positions by bot and symbol'),
         ...problems(...USER_PROBLEMS),
       },
     }),
@@ -187,22 +211,30 @@ export function registerPortfolioRoutes(app: EdgeApp, kit: RouteKit): void {
       path: '/v1/equity',
       tags,
       summary: 'Equity curve of one bot, or of all your bots together',
+      description:
+        'The newest 30 days by default (back from the latest point); `from`/`to` zoom. Downsampled evenly to at most ' +
+        '`limit` points: the first and last point and each stretch’s low and high are kept, so drawdowns stay visible.',
       request: { query: EquityQuery },
-      responses: { 200: json(EquityCurve, 'Points [time ms, equity]'), ...problems(...USER_PROBLEMS, 404) },
+      responses: {
+        200: json(component(EquityCurve, 'EquityCurve'), 'Points [time ms, equity]'),
+        ...problems(...USER_PROBLEMS, 404),
+      },
     }),
     async (c) => {
-      const { botId, from, to } = c.req.valid('query');
-      const range = { ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}) };
+      const { botId, from, to, limit } = c.req.valid('query');
       const curves = await kit.asUser(c, async (tx) => {
         const botIds = botId ? [(await tx.bots.get(botId)).id] : (await tx.bots.list()).map((bot) => bot.id);
+        const window = await equityWindow(tx, botIds, from, to);
+        if (window === null) return [];
         const lists = [];
-        for (const id of botIds) lists.push(await tx.equity.list({ botId: id, ...range }));
+        for (const id of botIds) lists.push(await tx.equity.list({ botId: id, ...window, limit: EQUITY_MAX_READ }));
         return lists;
       });
       const points = curves.map((snapshots) =>
         snapshots.map((s): [number, number] => [s.time.getTime(), Number(s.equityQuote)]),
       );
-      return c.json({ botId: botId ?? null, points: botId ? (points[0] ?? []) : combineCurves(points) }, 200);
+      const curve = botId ? (points[0] ?? []) : combineCurves(points);
+      return c.json({ botId: botId ?? null, points: downsampleCurve(curve, limit) }, 200);
     },
   );
 
@@ -214,7 +246,7 @@ export function registerPortfolioRoutes(app: EdgeApp, kit: RouteKit): void {
       summary: 'Risk metrics of each bot: drawdown, breaker, exposure, VaR, Sharpe',
       request: { query: z.object({ botId: z.uuid().optional() }) },
       responses: {
-        200: json(z.object({ items: z.array(RiskSnapshot) }), 'One snapshot per bot'),
+        200: json(z.object({ items: z.array(component(RiskSnapshot, 'RiskSnapshot')) }), 'One snapshot per bot'),
         ...problems(...USER_PROBLEMS, 404),
       },
     }),

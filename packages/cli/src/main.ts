@@ -6,22 +6,30 @@
 import { BacktestError } from '@keel/core/backtest/engine.ts';
 import { CsvError } from '@keel/core/market/csv.ts';
 import { ResampleError } from '@keel/core/market/resample.ts';
+import { ModelError } from '@keel/core/ppo/model-error.ts';
+import { EnvironmentOptionsError } from '@keel/core/ppo/trading-environment.ts';
+import { TrainingDataError } from '@keel/core/ppo/training-data.ts';
+import { TrainingError } from '@keel/core/ppo/training-error.ts';
 import { StrategyOptionsError } from '@keel/core/strategy/sma-cross.ts';
 import { DatabaseError, DataDirLockedError, KeyringError, MigrationError } from '@keel/db';
 import { type Command, helpText, runCommand, UsageError } from './command.ts';
 import { backtestCommand } from './commands/backtest.ts';
 import { dbCommand } from './commands/db.ts';
 import { demoCommand } from './commands/demo.ts';
+import { evaluateCommand } from './commands/evaluate.ts';
 import { indicatorsCommand } from './commands/indicators.ts';
 import { keysCommand } from './commands/keys.ts';
 import { lookaheadCommand } from './commands/lookahead.ts';
 import { recursiveCommand } from './commands/recursive.ts';
 import { startCommand } from './commands/start.ts';
+import { trainCommand } from './commands/train.ts';
 
 const commands: Command[] = [
   startCommand,
   demoCommand,
   backtestCommand,
+  trainCommand,
+  evaluateCommand,
   indicatorsCommand,
   lookaheadCommand,
   recursiveCommand,
@@ -53,6 +61,10 @@ const USER_ERRORS = [
   MigrationError,
   KeyringError,
   DataDirLockedError,
+  ModelError,
+  TrainingError,
+  TrainingDataError,
+  EnvironmentOptionsError,
 ];
 
 async function main(argv: string[]): Promise<number> {

@@ -39,6 +39,23 @@ export const ExchangeCredential = z.object({
   updatedAt: IsoTime,
 });
 
+/**
+ * POST /v1/credentials/{id}/test: the key was opened in the server's memory and the exchange asked for the
+ * account's balance. `ok`, or why not, classified: `auth` (wrong, revoked or under-permitted key), `rate-limited`
+ * and `retryable` (the exchange is busy or unreachable: try again), `rejected` (the exchange refused the call),
+ * `unavailable` (this server cannot reach exchanges). The message never contains the key.
+ */
+export const CredentialTestResult = z.object({
+  ok: z.boolean(),
+  error: z
+    .object({
+      kind: z.enum(['auth', 'rate-limited', 'retryable', 'rejected', 'insufficient-funds', 'unavailable']),
+      message: z.string(),
+    })
+    .nullable(),
+  checkedAt: IsoTime,
+});
+
 /** The server's public key for encrypting exchange keys in the browser (P-256 ECDH, see @keel/db transport.ts). */
 export const TransportKey = z.object({ kid: z.string(), jwk: z.record(z.string(), z.unknown()) });
 
@@ -75,7 +92,7 @@ export const ExchangeCredentialCreate = z
   })
   .strict();
 
-export const NotificationEvent = z.enum(['fill', 'breaker', 'anomaly', 'error', 'daily_summary']);
+export const NotificationEvent = z.enum(['fill', 'breaker', 'anomaly', 'error', 'bot_paused', 'daily_summary']);
 export const NotificationChannel = z.object({
   id: Uuid,
   kind: z.enum(['telegram', 'email']),

@@ -62,11 +62,27 @@ export const Position = z.object({
 /** [time in ms UTC, equity in quote]: a chart series. */
 export const EquityPoint = z.tuple([z.number(), z.number()]);
 export const EquityCurve = z.object({ botId: Uuid.nullable(), points: z.array(EquityPoint) });
-export const EquityQuery = z.object({
-  botId: Uuid.optional(),
-  from: IsoTime.optional(),
-  to: IsoTime.optional(),
-});
+/** Most points one equity request returns (the curve is downsampled to it, keeping peaks and troughs). */
+export const MAX_EQUITY_POINTS = 5000;
+/**
+ * GET /v1/equity: the newest window by default (30 days back from the latest point); `from`/`to` zoom. The
+ * curve is downsampled evenly to at most `limit` points, always keeping the first, the last and each stretch's
+ * low and high, so drawdowns stay visible (edge/src/series/downsample-curve.ts).
+ */
+export const EquityQuery = z
+  .object({
+    botId: Uuid.optional(),
+    from: IsoTime.optional(),
+    to: IsoTime.optional(),
+    limit: z.coerce.number().int().min(4).max(MAX_EQUITY_POINTS).default(1000),
+  })
+  .refine(
+    (query) => query.from === undefined || query.to === undefined || Date.parse(query.from) < Date.parse(query.to),
+    {
+      message: 'from must be before to',
+      path: ['from'],
+    },
+  );
 
 export const Portfolio = z.object({
   equityQuote: z.string(),

@@ -49,6 +49,16 @@ export interface Database {
   readonly driver: DriverKind;
   /** One transaction as the user of `claims` (role authenticated); RLS scopes every statement to their rows. */
   asUser<T>(claims: JwtClaims, work: (tx: UserScope) => Promise<T>, context?: RequestContext): Promise<T>;
+  /**
+   * One read-only statement as the user of `claims`, in a transaction of its own, under the same RLS as asUser;
+   * on PostgreSQL it costs one round trip instead of four (the hot dashboard reads).
+   */
+  readAsUser(
+    claims: JwtClaims,
+    text: string,
+    params?: readonly unknown[],
+    context?: RequestContext,
+  ): Promise<Record<string, unknown>[]>;
   /** One transaction as anon: sees nothing of Keel's tables. */
   asAnon<T>(work: (tx: AnonScope) => Promise<T>, context?: RequestContext): Promise<T>;
   /** One transaction as service_role (bypasses RLS): the worker's and the admin's paths. */
@@ -75,6 +85,9 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     async asUser(claims, work, context) {
       const session = userSession(claims, context);
       return driver.transaction(session, (executor) => work(userScope(executor, session.userId)));
+    },
+    readAsUser(claims, text, params = [], context) {
+      return driver.readOnce(userSession(claims, context), text, params);
     },
     async asAnon(work, context) {
       return driver.transaction(anonSession(context), (executor) => work(anonScope(executor)));

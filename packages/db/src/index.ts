@@ -36,6 +36,14 @@ export type {
   NewBot,
   RiskLimits,
 } from './repositories/bots.ts';
+export {
+  CANDLE_TIMEFRAMES,
+  type CandleInput,
+  type CandleRangeOptions,
+  type CandleTimeframe,
+  type StoredCandle,
+  WARM_CANDLE_RETENTION_MS,
+} from './repositories/candles.ts';
 export type { CredentialSummary, NewCredential, SealedCredentialRow } from './repositories/credentials.ts';
 export type {
   Decision,
@@ -54,7 +62,12 @@ export {
 } from './repositories/fills.ts';
 export type { IpAllowlistEntry, NewIpAllowlistEntry } from './repositories/ip-allowlist.ts';
 export type { Model, NewModel } from './repositories/models.ts';
-export type { NewNotificationChannel, NotificationChannel } from './repositories/notification-channels.ts';
+export {
+  type NewNotificationChannel,
+  NOTIFICATION_EVENTS,
+  type NotificationChannel,
+  type NotificationEventName,
+} from './repositories/notification-channels.ts';
 export {
   type NewOrder,
   type NewServiceOrder,
@@ -66,9 +79,15 @@ export {
 } from './repositories/orders.ts';
 export type { NewPasswordCredential, PasswordCredentialRow } from './repositories/password-credentials.ts';
 export type { PlatformSettings } from './repositories/platform.ts';
+export {
+  DEFAULT_WORKER_LEASE_MS,
+  type PlatformOverview,
+  type WorkerLeases,
+} from './repositories/platform-overview.ts';
 export type { Position, PositionInput } from './repositories/positions.ts';
 export type { Profile, ProfilePatch, RiskTolerance } from './repositories/profiles.ts';
 export type { NewRefreshToken, RefreshTokenRow } from './repositories/refresh-tokens.ts';
+export { normalizeLinkCode, type TelegramLinkCode } from './repositories/telegram-links.ts';
 export type { NewUser } from './repositories/users.ts';
 export type { AnonScope, RawQuery, ServiceScope, UserScope } from './scopes.ts';
 export {

@@ -8,6 +8,7 @@ import { serviceApiTokens, userApiTokens } from './repositories/api-tokens.ts';
 import { serviceAudit, userAudit } from './repositories/audit-log.ts';
 import { serviceBacktests, userBacktests } from './repositories/backtests.ts';
 import { serviceBots, userBots } from './repositories/bots.ts';
+import { serviceCandles, userCandles } from './repositories/candles.ts';
 import { serviceCredentials, userCredentials } from './repositories/credentials.ts';
 import { serviceDecisions, userDecisions } from './repositories/decisions.ts';
 import { serviceEquity, userEquity } from './repositories/equity-snapshots.ts';
@@ -18,9 +19,11 @@ import { serviceNotificationChannels, userNotificationChannels } from './reposit
 import { serviceOrders, userOrders } from './repositories/orders.ts';
 import { servicePasswordCredentials } from './repositories/password-credentials.ts';
 import { servicePlatform, userPlatform } from './repositories/platform.ts';
+import { servicePlatformOverview } from './repositories/platform-overview.ts';
 import { servicePositions, userPositions } from './repositories/positions.ts';
 import { serviceProfiles, userProfiles } from './repositories/profiles.ts';
 import { serviceRefreshTokens } from './repositories/refresh-tokens.ts';
+import { serviceTelegramLinks, userTelegramLinks } from './repositories/telegram-links.ts';
 import { serviceUsers } from './repositories/users.ts';
 
 /** Raw SQL with $1… parameters, under the same role and claims as the scope (still subject to RLS). */
@@ -40,10 +43,13 @@ export function userScope(executor: Executor, userId: string) {
     decisions: userDecisions(executor, userId),
     audit: userAudit(executor),
     notificationChannels: userNotificationChannels(executor, userId),
+    telegramLinks: userTelegramLinks(executor, userId),
     apiTokens: userApiTokens(executor, userId),
     ipAllowlist: userIpAllowlist(executor, userId),
     backtests: userBacktests(executor, userId),
     models: userModels(executor),
+    /** Market data: shared by every signed-in user. */
+    candles: userCandles(executor),
     query: ((text, params) => executor.query(text, params)) as RawQuery,
   };
 }
@@ -67,10 +73,14 @@ export function serviceScope(executor: Executor) {
     decisions: serviceDecisions(executor),
     audit: serviceAudit(executor),
     notificationChannels: serviceNotificationChannels(executor),
+    telegramLinks: serviceTelegramLinks(executor),
     apiTokens: serviceApiTokens(executor),
     ipAllowlist: serviceIpAllowlist(executor),
     backtests: serviceBacktests(executor),
     models: serviceModels(executor),
+    candles: serviceCandles(executor),
+    /** Every tenant at once: the admin overview. */
+    platformOverview: servicePlatformOverview(executor),
     query: ((text, params) => executor.query(text, params)) as RawQuery,
   };
 }

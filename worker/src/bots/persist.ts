@@ -3,10 +3,11 @@
  * - bookCandle: a closed candle's fills, the orders they changed, the positions they moved and the candle's equity
  *   point, all or nothing (the equity point marks the candle processed: restore.ts resumes after it);
  * - persistOrder: "persist, then send" step one — the decision's rationale and the pending order row, BEFORE the
- *   broker hears of the order;
+ *   broker hears of the order; persistDecision alone for a decision the risk stage refused;
  * - recordSubmission: what the broker said when it got the order.
  * The audit rows for orders, fills and decisions are written by the database's triggers.
  */
+import type { DecisionRationale } from '@keel/core/agents/types.ts';
 import type { Fill, OrderRequest, OrderState } from '@keel/core/execution/types.ts';
 import { formatDecimal } from '@keel/core/money/format.ts';
 import type { DecisionRecord } from '@keel/core/pipeline/decision-pipeline.ts';
@@ -23,6 +24,7 @@ import {
   type Position,
   type ServiceScope,
 } from '@keel/db';
+import { profileTolerance } from './risk-tolerance.ts';
 
 export interface CandleBooking {
   fills: Fill[];
@@ -92,31 +94,54 @@ export function upsertPosition(tx: ServiceScope, bot: Bot, ledger: Ledger, symbo
   });
 }
 
+/**
+ * The decision behind an order or a refusal, with its rationale for the audit trail: the meta-agent's record
+ * (regime, chosen agent, votes, top features) when the strategy gives one, and always the risk stage's verdict.
+ */
+export function persistDecision(
+  tx: ServiceScope,
+  bot: Bot,
+  record: DecisionRecord,
+  rationale: DecisionRationale | null,
+): Promise<Decision> {
+  return tx.decisions.insert({
+    userId: bot.userId,
+    botId: bot.id,
+    time: record.time,
+    symbol: record.symbol,
+    action: record.decision.action,
+    confidence: record.decision.confidence,
+    rationale: {
+      ...(rationale === null
+        ? { chosenAgent: 'built-in' }
+        : {
+            regime: rationale.regime,
+            chosenAgent: rationale.chosenAgent,
+            riskTolerance: profileTolerance(rationale.riskTolerance),
+            votes: rationale.votes.map((vote) => ({ ...vote })),
+            topFeatures: rationale.topFeatures.map(({ feature, value, contribution }) => ({
+              name: feature,
+              value,
+              contribution,
+            })),
+          }),
+      reason: record.decision.reason,
+      targetExposure: record.decision.targetExposure,
+      ...(record.verdict === null
+        ? {}
+        : { riskVerdict: { kind: record.verdict.kind, reasons: record.verdict.reasons } }),
+    },
+  });
+}
+
 export async function persistOrder(
   tx: ServiceScope,
   bot: Bot,
   order: OrderRequest,
   record: DecisionRecord | undefined,
+  rationale: DecisionRationale | null = null,
 ): Promise<{ order: Order; decision: Decision | null }> {
-  const decision =
-    record === undefined
-      ? null
-      : await tx.decisions.insert({
-          userId: bot.userId,
-          botId: bot.id,
-          time: record.time,
-          symbol: record.symbol,
-          action: record.decision.action,
-          confidence: record.decision.confidence,
-          rationale: {
-            chosenAgent: 'built-in',
-            reason: record.decision.reason,
-            targetExposure: record.decision.targetExposure,
-            ...(record.verdict === null
-              ? {}
-              : { riskVerdict: { kind: record.verdict.kind, reasons: record.verdict.reasons } }),
-          },
-        });
+  const decision = record === undefined ? null : await persistDecision(tx, bot, record, rationale);
   const row = await tx.orders.persist({
     ...orderFromCore(order, { botId: bot.id, ...(decision === null ? {} : { decisionId: decision.id }) }),
     userId: bot.userId,

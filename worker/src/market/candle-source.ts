@@ -4,10 +4,22 @@
  * Implementations: csv-source.ts (real candles, /work/shared/data) and synthetic-source.ts (no data folder).
  */
 import type { CandleSeries } from '@keel/core/market/types.ts';
+import type { CandleListener } from './replay-feed.ts';
+
+/** What the MarketHub shares among a market's bots: ReplayFeed (a series played back) or LiveFeed (ccxt). */
+export interface MarketFeed {
+  /** The candles so far (a replay: all of them). */
+  readonly series: CandleSeries;
+  subscribe(listener: CandleListener): () => void;
+  start(): void;
+  stop(): Promise<void>;
+}
 
 export interface CandleSource {
   /** One line for the logs: what the bots are trading on. */
   readonly description: string;
   /** Every candle of `symbol` at `timeframe`, oldest first; null when the source has none for that market. */
   candles(symbol: string, timeframe: string): CandleSeries | null;
+  /** Live sources (ccxt-candle-source.ts) hand out a feed of candles as they close instead of a series. */
+  liveFeed?(symbol: string, timeframe: string): MarketFeed;
 }

@@ -1,5 +1,6 @@
-/** One ReplayFeed per market (symbol and timeframe), made on first subscription and shared by all bots. */
-import type { CandleSource } from './candle-source.ts';
+/** One feed per market (symbol and timeframe: a ReplayFeed, or a LiveFeed from a live source), made on first subscription and shared by all bots. */
+import type { CandleRecorder } from './candle-recorder.ts';
+import type { CandleSource, MarketFeed } from './candle-source.ts';
 import { type CandleListener, ReplayFeed, type ReplaySpeed } from './replay-feed.ts';
 
 export class MissingMarketDataError extends Error {
@@ -12,22 +13,38 @@ export class MissingMarketDataError extends Error {
 export class MarketHub {
   readonly source: CandleSource;
   private readonly speed: ReplaySpeed;
-  private readonly feeds = new Map<string, ReplayFeed>();
+  private readonly feeds = new Map<string, MarketFeed>();
 
-  constructor(source: CandleSource, speed: ReplaySpeed) {
+  /** Writes each market's closed candles to the warm tier once, whatever the number of bots on it. */
+  private readonly recorder: CandleRecorder | undefined;
+
+  constructor(source: CandleSource, speed: ReplaySpeed, recorder?: CandleRecorder) {
     this.source = source;
     this.speed = speed;
+    this.recorder = recorder;
+  }
+
+  private record(symbol: string, timeframe: string, feed: MarketFeed): void {
+    const recorder = this.recorder;
+    if (recorder !== undefined)
+      feed.subscribe(async (series, index) => recorder.record(symbol, timeframe, series, index));
   }
 
   /** The market's feed; throws MissingMarketDataError when the source has no candles for it. */
-  feed(symbol: string, timeframe: string): ReplayFeed {
+  feed(symbol: string, timeframe: string): MarketFeed {
     const key = `${symbol}@${timeframe}`;
     let feed = this.feeds.get(key);
+    if (feed === undefined && this.source.liveFeed !== undefined) {
+      feed = this.source.liveFeed(symbol, timeframe);
+      this.feeds.set(key, feed);
+      this.record(symbol, timeframe, feed);
+    }
     if (feed === undefined) {
       const series = this.source.candles(symbol, timeframe);
       if (series === null) throw new MissingMarketDataError(symbol, timeframe, this.source);
       feed = new ReplayFeed(series, this.speed);
       this.feeds.set(key, feed);
+      this.record(symbol, timeframe, feed);
     }
     return feed;
   }

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { BacktestError, type BacktestResult, runBacktest } from '@keel/core/backtest/engine.ts';
+import { FeatureEngine } from '@keel/core/features/feature-engine.ts';
 import { loadCandlesCsv } from '@keel/core/market/csv.ts';
 import { approveAll } from '@keel/core/risk/approve-all.ts';
 import { RiskConfigError, RiskInputError } from '@keel/core/risk/errors.ts';
@@ -104,7 +105,7 @@ export const backtestCommand: Command = {
   name: 'backtest',
   summary: 'run a strategy over candle CSVs through the trading pipeline and report the results',
   usage:
-    '--csv FILE [--csv FILE…] --strategy sma-cross [--fast 10 --slow 30] [--fee 0.001] [--risk none|default] [--json] [--report out.html]',
+    '--csv FILE [--csv FILE…] --strategy sma-cross [--fast 10 --slow 30] | conservative | aggressive | balanced | contrarian | ensemble [--risk-tolerance low|medium|high] | ppo --model DIR [--fee 0.001] [--risk none|default] [--json] [--report out.html]',
   options: {
     csv: { type: 'string', multiple: true, valueName: 'FILE', description: 'candle CSV; repeat for several symbols' },
     ...strategyOptions,
@@ -150,7 +151,8 @@ anomalies and protective exits with their reasons. With --risk none it is [].`,
       values['maker-fee'] === undefined ? feeRate : numberOption(values, 'maker-fee', { min: 0, max: 0.1 });
     const slippageBps = numberOption(values, 'slippage-bps', { min: 0, max: 1000 });
     const initialCashQuote = numberOption(values, 'cash', { min: 1e-8 });
-    const { factory, name }: { factory: StrategyFactory; name: string } = strategyFromOptions(values);
+    const { factory, name, readsFeatures }: { factory: StrategyFactory; name: string; readsFeatures?: boolean } =
+      strategyFromOptions(values);
     const seriesList = files.map((file) => loadCandlesCsv(file));
     const symbols = new Set(seriesList.map((s) => s.symbol));
     if (symbols.size !== seriesList.length) throw new UsageError('two CSV files name the same symbol');
@@ -161,6 +163,7 @@ anomalies and protective exits with their reasons. With --risk none it is [].`,
         initialCashQuote,
         costs: { takerFeeRate: feeRate, makerFeeRate, slippageBps },
         risk,
+        features: readsFeatures ? new FeatureEngine({ symbols: [...symbols] }) : null,
       });
     } catch (error) {
       if (error instanceof RiskInputError || error instanceof RiskConfigError) throw new BacktestError(error.message);

@@ -8,8 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { createDatabase, type Database, databaseOptionsFromEnv } from '@keel/db';
 import { startEdge } from '@keel/edge/node.ts';
 import { inProcessBus, redisBus, type StreamBus } from '@keel/realtime';
-import { defaultDataDir, type ReplaySpeed, startWorker } from '@keel/worker';
-import pino from 'pino';
+import { createLogger, defaultDataDir, type ReplaySpeed, startWorker } from '@keel/worker';
 import type { Command } from '../command.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..', '..');
@@ -127,7 +126,8 @@ says which). DATABASE_URL switches to PostgreSQL/Supabase and REDIS_URL to Redis
 the next start resumes with all data.`,
   async run() {
     const env = process.env;
-    const logger = pino({ name: 'keel', level: env.LOG_LEVEL ?? 'info' });
+    // Redacts secret-looking keys (tokens, passwords, API keys) from every line, the edge's and the worker's.
+    const logger = createLogger({ name: 'keel', level: env.LOG_LEVEL ?? 'info' });
     const home = resolve(env.KEEL_HOME ?? join(repoRoot, 'data'));
     mkdirSync(home, { recursive: true });
     const { options, description, dbDir } = databaseOptionsFromEnv(env, join(home, 'db'));
@@ -143,13 +143,29 @@ the next start resumes with all data.`,
       dataDir,
       replaySpeed: replaySpeedFrom(env),
       workerId: `${hostname()}:${process.pid}`,
+      // `keel train --out data/models` puts a promoted model where the bots find it.
+      modelsDir: env.KEEL_MODELS_DIR ?? join(home, 'models'),
     });
     const dashboardPort = Number(env.PORT ?? DEFAULT_DASHBOARD_PORT);
     const apiPort = Number(env.API_PORT ?? DEFAULT_API_PORT);
     // The dashboard (its browser code and its own server) reaches the API here; the API lets only it call from browsers.
     env.PUBLIC_API_URL ??= `http://localhost:${apiPort}`;
     env.DASHBOARD_ORIGIN ??= `http://localhost:${dashboardPort}`;
-    const edge = await startEdge({ database, bus, logger, ...(dbDir ? { keysDir: join(dbDir, 'keys') } : {}) });
+    const edge = await startEdge({
+      database,
+      bus,
+      logger,
+      ...(dbDir ? { keysDir: join(dbDir, 'keys') } : {}),
+      exchangeCheckWith: (keyring) => ({
+        // ccxt is loaded by the first check, not by every `keel` command.
+        test: async (credentialId) =>
+          (await import('@keel/worker/exchange/credential-check.ts')).checkCredential(
+            database,
+            { keyring },
+            credentialId,
+          ),
+      }),
+    });
     const dashboard = await startDashboard(dashboardPort);
     if (dashboard === null) logger.warn('dashboard not built (npm run build -w @keel/app): serving the API only');
     const login = demoLogin(home);

@@ -14,7 +14,7 @@
  * At the end, positions still open are valued at the last close (the equity curve's last point) and their round
  * trips are reported with `openAtEnd`.
  */
-import type { Fill } from '../execution/types.ts';
+import type { ExactFillAmounts, Fill } from '../execution/types.ts';
 import type { FeatureSource } from '../features/types.ts';
 import { smallestStepMs } from '../market/resample.ts';
 import type { CandleSeries } from '../market/types.ts';
@@ -32,6 +32,7 @@ import {
 import type { StrategyFactory } from '../strategy/types.ts';
 import { createPaperBroker, type ExecutionCosts } from './execution-costs.ts';
 import { type ClosedTrade, computeMetrics, type Metrics } from './metrics.ts';
+import { countTimeSteps, TimeSteps } from './time-steps.ts';
 import { TradeLog } from './trade-log.ts';
 
 export interface BacktestOptions {
@@ -106,16 +107,16 @@ export function runBacktest(
     ...(options.sizing ? { sizing: options.sizing } : {}),
     ...(options.recordDecisions ? { onDecision: (record: DecisionRecord) => decisions.push(record) } : {}),
   });
-  const bookFill = (fill: Fill) => {
-    ledger.applyFill(fill);
+  const bookFill = (fill: Fill, exact: Readonly<ExactFillAmounts>) => {
+    ledger.applyFill(fill, exact);
     tradeLog.record(fill);
     fills.push(fill);
   };
   const onFill =
     controls === null
       ? bookFill
-      : (fill: Fill) => {
-          bookFill(fill);
+      : (fill: Fill, exact: Readonly<ExactFillAmounts>) => {
+          bookFill(fill, exact);
           controls.onFill(fill);
         };
 
@@ -124,26 +125,33 @@ export function runBacktest(
   const warmupSteps = countTimeSteps(seriesList, startTradingAt);
   const equityTime = new Float64Array(steps - warmupSteps);
   const equityValue = new Float64Array(steps - warmupSteps);
-  const cursor = new Int32Array(seriesList.length);
+  const timeSteps = new TimeSteps(seriesList);
+  const { cursor, due } = timeSteps;
+  const candleMsOf = Float64Array.from(candleMs);
   let candlesInMarket = 0;
   const view: PortfolioView = ledger;
 
   for (let step = 0; step < steps; step++) {
-    const time = nextTime(seriesList, cursor);
-    for (let s = 0; s < seriesList.length; s++) {
+    timeSteps.next();
+    const time = timeSteps.time;
+    const dueCount = timeSteps.dueCount;
+    for (let k = 0; k < dueCount; k++) {
+      const s = due[k] as number;
       const series = seriesList[s] as CandleSeries;
       const i = cursor[s] as number;
-      if (i >= series.length || series.time[i] !== time) continue;
-      broker.onCandle(
-        series.symbol,
-        time,
-        series.open[i] as number,
-        series.high[i] as number,
-        series.low[i] as number,
-        series.close[i] as number,
-        series.volume[i] as number,
-        onFill,
-      );
+      // Most candles meet no working order: skip reading the four columns only the broker needs.
+      if (broker.hasWorkingOrders()) {
+        broker.onCandle(
+          series.symbol,
+          time,
+          series.open[i] as number,
+          series.high[i] as number,
+          series.low[i] as number,
+          series.close[i] as number,
+          series.volume[i] as number,
+          onFill,
+        );
+      }
       ledger.mark(s, series.close[i] as number);
     }
     const trading = time >= startTradingAt;
@@ -152,19 +160,18 @@ export function runBacktest(
       equityValue[step - warmupSteps] = ledger.equityQuote;
       if (ledger.hasPosition()) candlesInMarket++;
     }
-    if (controls !== null) driveControls(controls, seriesList, cursor, time, view);
-    for (let s = 0; s < seriesList.length; s++) {
+    if (controls !== null) driveControls(controls, seriesList, timeSteps, view);
+    for (let k = 0; k < dueCount; k++) {
+      const s = due[k] as number;
       const series = seriesList[s] as CandleSeries;
-      const i = cursor[s] as number;
-      if (i >= series.length || series.time[i] !== time) continue;
-      const decisionTime = time + (candleMs[s] as number);
-      const order = pipeline.onCandleClosed(s, series, i, view, decisionTime);
+      const decisionTime = time + (candleMsOf[s] as number);
+      const order = pipeline.onCandleClosed(s, series, cursor[s] as number, view, decisionTime);
       if (order !== null && trading) {
         broker.submit(order, decisionTime);
         if (controls !== null) controls.onSubmitted(order, decisionTime);
       }
-      cursor[s] = i + 1;
     }
+    timeSteps.advance();
   }
 
   if (equityTime.length === 0) throw new BacktestError('no candle at or after startTradingAt: nothing to trade');
@@ -183,20 +190,18 @@ export function runBacktest(
   };
 }
 
-/** The risk controls' per-candle hooks for time step `time`: each symbol's candle, then the step. */
+/** The risk controls' per-candle hooks for the current time step: each due symbol's candle, then the step. */
 function driveControls(
   controls: RiskControls,
   seriesList: readonly CandleSeries[],
-  cursor: Int32Array,
-  time: number,
+  timeSteps: TimeSteps,
   view: PortfolioView,
 ): void {
-  for (let s = 0; s < seriesList.length; s++) {
-    const series = seriesList[s] as CandleSeries;
-    const i = cursor[s] as number;
-    if (i < series.length && series.time[i] === time) controls.onCandle(s, series, i, view);
+  for (let k = 0; k < timeSteps.dueCount; k++) {
+    const s = timeSteps.due[k] as number;
+    controls.onCandle(s, seriesList[s] as CandleSeries, timeSteps.cursor[s] as number, view);
   }
-  controls.onTimeStep(time, view);
+  controls.onTimeStep(timeSteps.time, view);
 }
 
 function validateInputs(seriesList: readonly CandleSeries[]): void {
@@ -206,32 +211,5 @@ function validateInputs(seriesList: readonly CandleSeries[]): void {
     if (series.length === 0) throw new BacktestError(`${series.symbol}: the series is empty`);
     if (seen.has(series.symbol)) throw new BacktestError(`${series.symbol} is given twice`);
     seen.add(series.symbol);
-  }
-}
-
-/** The earliest candle time not yet processed across all series (a k-way merge; k is small). */
-function nextTime(seriesList: readonly CandleSeries[], cursor: Int32Array): number {
-  let earliest = Number.POSITIVE_INFINITY;
-  for (let s = 0; s < seriesList.length; s++) {
-    const series = seriesList[s] as CandleSeries;
-    const i = cursor[s] as number;
-    if (i < series.length && (series.time[i] as number) < earliest) earliest = series.time[i] as number;
-  }
-  return earliest;
-}
-
-/** Distinct candle times across all series, counting only those before `before` when given. */
-function countTimeSteps(seriesList: readonly CandleSeries[], before = Number.POSITIVE_INFINITY): number {
-  if (seriesList.length === 1 && before === Number.POSITIVE_INFINITY) return (seriesList[0] as CandleSeries).length;
-  const cursor = new Int32Array(seriesList.length);
-  let steps = 0;
-  for (;;) {
-    const time = nextTime(seriesList, cursor);
-    if (time === Number.POSITIVE_INFINITY || time >= before) return steps;
-    steps++;
-    for (let s = 0; s < seriesList.length; s++) {
-      const series = seriesList[s] as CandleSeries;
-      if (series.time[cursor[s] as number] === time) cursor[s] = (cursor[s] as number) + 1;
-    }
   }
 }

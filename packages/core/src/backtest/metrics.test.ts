@@ -77,6 +77,21 @@ describe('historicalVar', () => {
     const returns = Float64Array.from({ length: 101 }, (_, i) => (i - 50) / 1000);
     expect(historicalVar(returns, 0.05)).toBeCloseTo(0.045, 12);
   });
+
+  it('equals the loss at its rank among all returns, sorted (0 when that return is no loss)', () => {
+    // Flat periods (exact zeros) are common in backtests: the generator mixes them in.
+    const aReturn = fc.oneof(fc.constant(0), fc.double({ min: -1, max: 1, noNaN: true }));
+    const tail = fc.double({ min: 0, max: 1, noNaN: true });
+    fc.assert(
+      fc.property(fc.array(aReturn, { minLength: 1, maxLength: 300 }), tail, (xs, share) => {
+        const sorted = [...xs].sort((a, b) => a - b);
+        const quantile = sorted[Math.floor(share * (xs.length - 1))] as number;
+        const returns = Float64Array.from(xs);
+        expect(historicalVar(returns, share)).toBe(Math.max(0, -quantile));
+        expect(Array.from(returns)).toEqual(xs); // the caller's returns are left as they were
+      }),
+    );
+  });
 });
 
 describe('kthSmallest', () => {

@@ -64,6 +64,7 @@ export function computeMetrics(
   const startEquity = n > 0 ? (equity[0] as number) : 0;
   const endEquity = n > 0 ? (equity[n - 1] as number) : 0;
   const returns = periodReturns(equity);
+  const averageReturn = mean(returns);
   const periodsPerYear = YEAR_MS / candleMs;
   const years = n > 0 ? ((time[n - 1] as number) - (time[0] as number) + candleMs) / YEAR_MS : 0;
   const growth = startEquity > 0 ? endEquity / startEquity : Number.NaN;
@@ -74,8 +75,8 @@ export function computeMetrics(
     endEquity,
     totalReturn: startEquity > 0 ? growth - 1 : 0,
     cagr,
-    sharpe: sharpeRatio(returns, periodsPerYear),
-    sortino: sortinoRatio(returns, periodsPerYear),
+    sharpe: sharpeRatio(returns, periodsPerYear, averageReturn),
+    sortino: sortinoRatio(returns, periodsPerYear, averageReturn),
     maxDrawdown,
     calmar: cagr !== null && maxDrawdown > 0 ? cagr / maxDrawdown : null,
     winRate: trades.length > 0 ? trades.filter((t) => t.pnl > 0).length / trades.length : null,
@@ -101,9 +102,9 @@ function mean(values: Float64Array): number {
   return sum / values.length;
 }
 
-export function sharpeRatio(returns: Float64Array, periodsPerYear: number): number | null {
+/** `average`: mean(returns), when the caller has it already. */
+export function sharpeRatio(returns: Float64Array, periodsPerYear: number, average = mean(returns)): number | null {
   if (returns.length < 2) return null;
-  const average = mean(returns);
   let squares = 0;
   for (let i = 0; i < returns.length; i++) {
     const deviation = (returns[i] as number) - average;
@@ -113,7 +114,8 @@ export function sharpeRatio(returns: Float64Array, periodsPerYear: number): numb
   return deviation > 0 ? (average / deviation) * Math.sqrt(periodsPerYear) : null;
 }
 
-export function sortinoRatio(returns: Float64Array, periodsPerYear: number): number | null {
+/** `average`: mean(returns), when the caller has it already. */
+export function sortinoRatio(returns: Float64Array, periodsPerYear: number, average = mean(returns)): number | null {
   if (returns.length < 2) return null;
   let downsideSquares = 0;
   for (let i = 0; i < returns.length; i++) {
@@ -121,7 +123,7 @@ export function sortinoRatio(returns: Float64Array, periodsPerYear: number): num
     if (r < 0) downsideSquares += r * r;
   }
   const downside = Math.sqrt(downsideSquares / returns.length);
-  return downside > 0 ? (mean(returns) / downside) * Math.sqrt(periodsPerYear) : null;
+  return downside > 0 ? (average / downside) * Math.sqrt(periodsPerYear) : null;
 }
 
 export function maxDrawdownOf(equity: Float64Array): number {
@@ -129,9 +131,12 @@ export function maxDrawdownOf(equity: Float64Array): number {
   let worst = 0;
   for (let i = 0; i < equity.length; i++) {
     const value = equity[i] as number;
-    if (value > peak) peak = value;
-    const drawdown = peak > 0 ? 1 - value / peak : 0;
-    if (drawdown > worst) worst = drawdown;
+    // At or above the peak the drawdown is 0: only points below it need the division.
+    if (value >= peak) peak = value;
+    else if (peak > 0) {
+      const drawdown = 1 - value / peak;
+      if (drawdown > worst) worst = drawdown;
+    }
   }
   return worst;
 }
@@ -157,11 +162,27 @@ function profitFactor(trades: readonly ClosedTrade[]): number | null {
   return losses > 0 ? gains / losses : null;
 }
 
-/** The loss exceeded in `tail` of periods (empirical quantile, lower interpolation), as a positive fraction. */
+/**
+ * The loss exceeded in `tail` of periods (empirical quantile, lower interpolation), as a positive fraction; 0 when
+ * that quantile is not a loss. The quantile is searched among the losing periods only: when more of them lost than
+ * the quantile's rank, it is one of them, else it is ≥ 0 (a NaN return, an unvalued period, counts as no loss).
+ */
 export function historicalVar(returns: Float64Array, tail: number): number | null {
   if (returns.length === 0) return null;
   const index = Math.floor(tail * (returns.length - 1));
-  return Math.max(0, -kthSmallest(Float64Array.from(returns), index));
+  const losses = lossesOf(returns);
+  return losses.length > index ? -kthSmallest(losses, index) : 0;
+}
+
+/** The negative values, in a new array. */
+function lossesOf(returns: Float64Array): Float64Array {
+  const losses = new Float64Array(returns.length);
+  let count = 0;
+  for (let i = 0; i < returns.length; i++) {
+    const value = returns[i] as number;
+    if (value < 0) losses[count++] = value;
+  }
+  return losses.subarray(0, count);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FeatureEngine } from '../features/feature-engine.ts';
 import { syntheticMarket } from '../market/synthetic.ts';
 import type { CandleSeries } from '../market/types.ts';
 import { smaCross } from '../strategy/sma-cross.ts';
@@ -48,5 +49,26 @@ describe('runWalkForward', () => {
       { first: series.time[0], last: series.time[999] },
       { first: series.time[1000], last: series.time[1999] },
     ]);
+  });
+
+  it('gives every window a fresh feature source, fed from its training candles on', () => {
+    const firstTimes: number[] = [];
+    runWalkForward([series], smaCross(), {
+      trainCandles: 1000,
+      testCandles: 1000,
+      createFeatures: (symbols) => {
+        const features = new FeatureEngine({ symbols });
+        let first = true;
+        return {
+          names: features.names,
+          update: (symbolIndex, s, index) => {
+            if (first) firstTimes.push(s.time[index] as number);
+            first = false;
+            return features.update(symbolIndex, s, index);
+          },
+        };
+      },
+    });
+    expect(firstTimes).toEqual([series.time[0], series.time[1000]]);
   });
 });

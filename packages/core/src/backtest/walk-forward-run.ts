@@ -5,6 +5,7 @@
  * pipeline without trading), so the stitched equity curve is one continuous out-of-sample account. A position
  * still open when a window ends is valued at that window's last close (no exit fee) and the next window starts flat.
  */
+import type { FeatureSource } from '../features/types.ts';
 import { type CandleSeries, sliceSeries } from '../market/types.ts';
 import type { StrategyFactory } from '../strategy/types.ts';
 import { type BacktestOptions, type BacktestResult, runBacktest } from './engine.ts';
@@ -31,6 +32,11 @@ export interface WalkForwardRunOptions extends WalkForwardOptions {
   initialCashQuote?: number;
   /** Builds the strategy for one window from its training candles; default: the same factory every window. */
   fit?: (training: readonly CandleSeries[]) => StrategyFactory;
+  /**
+   * A fresh feature source per window, for strategies that read features. A FeatureSource keeps streaming state
+   * and must see each candle once in order, so one instance cannot serve two windows; overrides backtest.features.
+   */
+  createFeatures?: (symbols: readonly string[]) => FeatureSource;
 }
 
 const DEFAULT_INITIAL_CASH_QUOTE = 10_000;
@@ -67,6 +73,7 @@ export function runWalkForward(
     const window = seriesList.map((s) => sliceByTime(s, trainFrom, testTo)).filter((s) => s.length > 0);
     const result = runBacktest(window, factory, {
       ...options.backtest,
+      ...(options.createFeatures ? { features: options.createFeatures(window.map((s) => s.symbol)) } : {}),
       initialCashQuote: cash,
       startTradingAt: testFrom,
     });

@@ -4,7 +4,7 @@ import { mulDecimal } from '../money/arithmetic.ts';
 import { decimalFromUnits } from '../money/decimal.ts';
 import { formatDecimal } from '../money/format.ts';
 import { decimalFromString } from '../money/parse.ts';
-import { isOnStep } from '../money/step.ts';
+import { isOnStep, roundToStep } from '../money/step.ts';
 import { feeQuoteFor } from './fees.ts';
 
 const d = decimalFromString;
@@ -15,6 +15,16 @@ describe('feeQuoteFor', () => {
     expect(formatDecimal(feeQuoteFor(d('123.456789'), d('0.001'), d('0.00000001')))).toBe('0.12345679');
     expect(formatDecimal(feeQuoteFor(d('123.456789'), d('0.001'), d('0.01')))).toBe('0.13');
     expect(feeQuoteFor(d('123.456789'), d('0'), d('0.01'))).toBe(0n);
+  });
+
+  it('equals rounding up to the ledger scale, then up to the fee step (one division instead of two)', () => {
+    const positive = (max: bigint) => fc.bigInt({ min: 1n, max }).map(decimalFromUnits);
+    fc.assert(
+      fc.property(positive(10n ** 30n), positive(10n ** 17n), positive(10n ** 16n), (notional, rate, step) => {
+        const twoRoundings = roundToStep(mulDecimal(notional, rate, 'ceiling'), step, 'ceiling');
+        expect(feeQuoteFor(notional, rate, step)).toBe(twoRoundings);
+      }),
+    );
   });
 
   it('is the smallest multiple of the step at or above the exact fee', () => {

@@ -25,6 +25,7 @@ export {
   resolveBrokerCosts,
 } from './paper-broker-options.ts';
 export type {
+  ExactFillAmounts,
   Fill,
   Liquidity,
   OrderRequest,

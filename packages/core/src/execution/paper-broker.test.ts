@@ -280,3 +280,25 @@ describe('PaperBroker: lifecycle and validation', () => {
     expect(() => new PaperBroker(options)).toThrow(expect.objectContaining({ option }));
   });
 });
+
+describe('PaperBroker: what the fill listener receives', () => {
+  it('hands each fill with its amounts as exact decimals: the numbers it carries, and their product', () => {
+    const broker = new PaperBroker({ takerFeeRate: 0.001 });
+    const received: { fill: Fill; qtyBase: Decimal; priceQuote: Decimal; feeQuote: Decimal; notional: Decimal }[] = [];
+    expect(broker.hasWorkingOrders()).toBe(false);
+    broker.submit(order({ quoteQty: 1000.5, qtyBase: undefined }), MINUTE);
+    broker.submit(order({ side: 'sell', qtyBase: 0.123 }), MINUTE);
+    expect(broker.hasWorkingOrders()).toBe(true);
+    broker.onCandle('BTC', MINUTE, 30_000.37, 30_100, 29_900, 30_050, 1e6, (fill, exact) =>
+      received.push({ fill, ...exact, notional: exact.notionalQuote }),
+    );
+    expect(broker.hasWorkingOrders()).toBe(false);
+    expect(received).toHaveLength(2);
+    for (const { fill, qtyBase, priceQuote, feeQuote, notional } of received) {
+      expect(qtyBase).toBe(decimalFromString(String(fill.qtyBase)));
+      expect(priceQuote).toBe(decimalFromString(String(fill.priceQuote)));
+      expect(feeQuote).toBe(decimalFromString(String(fill.feeQuote)));
+      expect(notional * 10n ** 18n).toBe(qtyBase * priceQuote); // 8 × 2 decimals: the product is exact
+    }
+  });
+});

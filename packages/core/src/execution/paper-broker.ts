@@ -39,9 +39,13 @@ import {
   type ResolvedBrokerCosts,
   resolveBrokerCosts,
 } from './paper-broker-options.ts';
-import type { Fill, OrderRequest, OrderState, OrderStatus, OrderType, Side } from './types.ts';
+import type { ExactFillAmounts, Fill, OrderRequest, OrderState, OrderStatus, OrderType, Side } from './types.ts';
 
-export type FillListener = (fill: Fill) => void;
+/**
+ * Receives each fill, and its amounts as the exact decimals the broker computed (for a ledger, which then need
+ * not parse them again). `exact` is one object reused for every fill: read it during the call, never keep it.
+ */
+export type FillListener = (fill: Fill, exact: Readonly<ExactFillAmounts>) => void;
 
 /** Stands for "no volume cap": more base than any market has (10^30 units). */
 const UNLIMITED_VOLUME = decimalFromUnits(10n ** 48n);
@@ -85,6 +89,12 @@ export class PaperBroker {
   private readonly orders = new Map<string, WorkingOrder>();
   private workingCount = 0;
   private readonly match: Match = { priceQuote: 0, liquidity: 'taker' };
+  private readonly exactFill: ExactFillAmounts = {
+    qtyBase: DECIMAL_ZERO,
+    priceQuote: DECIMAL_ZERO,
+    feeQuote: DECIMAL_ZERO,
+    notionalQuote: DECIMAL_ZERO,
+  };
 
   /** Throws BrokerConfigError for options out of range. */
   constructor(options: PaperBrokerOptions = {}) {
@@ -153,6 +163,11 @@ export class PaperBroker {
     const open: OrderState[] = [];
     for (const order of this.orders.values()) if (isWorking(order.state.status)) open.push(order.state);
     return open;
+  }
+
+  /** Whether any order is open or partially filled: without one, onCandle has nothing to do. */
+  hasWorkingOrders(): boolean {
+    return this.workingCount > 0;
   }
 
   /** Any order ever accepted, by clientOrderId. */
@@ -247,16 +262,24 @@ export class PaperBroker {
       this.closeShortOfFunds(order, this.shortOfFunds(order, priceQuote));
     } else order.state.status = 'partially_filled';
 
-    onFill({
-      clientOrderId: request.clientOrderId,
-      symbol: request.symbol,
-      side: order.side,
-      time,
-      priceQuote,
-      qtyBase,
-      feeQuote,
-      liquidity,
-    });
+    const exact = this.exactFill;
+    exact.qtyBase = qty;
+    exact.priceQuote = price;
+    exact.feeQuote = fee;
+    exact.notionalQuote = notionalQuote;
+    onFill(
+      {
+        clientOrderId: request.clientOrderId,
+        symbol: request.symbol,
+        side: order.side,
+        time,
+        priceQuote,
+        qtyBase,
+        feeQuote,
+        liquidity,
+      },
+      exact,
+    );
     return subDecimal(volumeLeft, qty);
   }
 

@@ -3,6 +3,7 @@
  * Prices and quantities travel as numbers holding decimal values already rounded to the market's tick and lot
  * (so their shortest decimal form is exact); the ledger turns them into exact decimals before any balance moves.
  */
+import type { Decimal } from '../money/decimal.ts';
 
 export type Side = 'buy' | 'sell';
 export type OrderType = 'market' | 'limit' | 'stop';
@@ -37,6 +38,17 @@ export interface Fill {
   qtyBase: number;
   feeQuote: number;
   liquidity: Liquidity;
+}
+
+/**
+ * A fill's amounts as exact decimals, as the paper broker computed them: its Fill's numbers spell exactly these,
+ * and notionalQuote is qtyBase × priceQuote rounded half-even at the ledger scale (what the ledger books).
+ */
+export interface ExactFillAmounts {
+  qtyBase: Decimal;
+  priceQuote: Decimal;
+  feeQuote: Decimal;
+  notionalQuote: Decimal;
 }
 
 export type OrderStatus = 'open' | 'partially_filled' | 'filled' | 'cancelled' | 'rejected';

@@ -128,7 +128,8 @@ export class SymbolFeatures {
 
   constructor(options: ResolvedFeatureOptions) {
     const { zScoreWindow, volatilityWindow, obvSlopeWindow, correlationWindow } = options;
-    this.volumeProfile = new VolumeProfile({ window: options.volumeProfileWindow, atrPeriod: ATR_PERIOD });
+    // The profile's distance is scaled by this.atr (the same ATR), so the profile keeps none of its own.
+    this.volumeProfile = new VolumeProfile({ window: options.volumeProfileWindow, atrPeriod: null });
     this.levels = new SupportResistance({
       strength: options.pivotStrength,
       maxAgeCandles: options.levelMaxAgeCandles,
@@ -151,7 +152,7 @@ export class SymbolFeatures {
       bollinger_bandwidth_z: zScored(BOLLINGER_PERIOD - 1),
       atr_to_price: this.atr.warmup,
       volume_z: zScored(0),
-      poc_distance_atr: this.volumeProfile.warmup,
+      poc_distance_atr: Math.max(this.volumeProfile.warmup, this.atr.warmup),
       support_distance_atr: Math.max(this.levels.warmup, this.atr.warmup),
       resistance_distance_atr: Math.max(this.levels.warmup, this.atr.warmup),
       adx: this.adx.warmup,
@@ -273,7 +274,9 @@ export class SymbolFeatures {
       series.close[index] as number,
       series.volume[index] as number,
     );
-    out[POC_DISTANCE] = clipFeature(volumeProfile.closeToPocAtr);
+    // VolumeProfile's closeToPocAtr, with the ATR updateRange computed: (close − POC) / ATR.
+    const close = series.close[index] as number;
+    out[POC_DISTANCE] = clipFeature((close - volumeProfile.pointOfControl) / this.atrValue);
   }
 
   private updateZScores(_series: CandleSeries, _index: number, out: Float32Array): void {

@@ -120,18 +120,15 @@ export class SupportResistance implements StreamingIndicator {
   /**
    * Whether the candidate dominates the ring: above (sign 1; below for sign −1) every older value, and not
    * below (above) any newer one. Signs make one routine serve highs and lows; multiplying by ±1 is exact.
+   * The nearest neighbours are compared first: they are the likeliest to beat the candidate, which ends the test.
    */
   private isSwing(values: Float64Array, candidate: number, sign: 1 | -1): boolean {
     const span = values.length;
     const level = sign * (values[candidate] as number);
-    let slot = this.recentSlot;
-    for (let offset = 0; offset < span; offset++) {
-      if (slot !== candidate) {
-        const other = sign * (values[slot] as number);
-        const isOlder = offset < this.strength;
-        if (isOlder ? other >= level : other > level) return false;
-      }
-      slot = slot + 1 === span ? 0 : slot + 1;
+    for (let distance = 1; distance <= this.strength; distance++) {
+      const newer = candidate + distance < span ? candidate + distance : candidate + distance - span;
+      const older = candidate - distance >= 0 ? candidate - distance : candidate - distance + span;
+      if (sign * (values[newer] as number) > level || sign * (values[older] as number) >= level) return false;
     }
     return true;
   }

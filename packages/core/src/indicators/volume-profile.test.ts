@@ -143,6 +143,25 @@ describe('VolumeProfile', () => {
     expect(profile.closeToPocAtr).toBeGreaterThan(0);
   });
 
+  it('without its ATR (atrPeriod null) tracks the same profile and leaves closeToPocAtr undefined', () => {
+    fc.assert(
+      fc.property(arbitraryCandles(1, 120), (series) => {
+        const withAtr = new VolumeProfile({ window: 20, atrPeriod: 3 });
+        const without = new VolumeProfile({ window: 20, atrPeriod: null });
+        expect(without.warmup).toBe(without.lookback);
+        for (let i = 0; i < series.length; i++) {
+          const candle = [series.high[i], series.low[i], series.close[i], series.volume[i]] as const;
+          withAtr.update(...candle);
+          without.update(...candle);
+          expect(without.pointOfControl).toBe(withAtr.pointOfControl);
+          expect(without.closeToPocPercent).toBe(withAtr.closeToPocPercent);
+          expect(without.closeToPocAtr).toBeNaN();
+        }
+        expect([without.valueAreaLow, without.valueAreaHigh]).toEqual([withAtr.valueAreaLow, withAtr.valueAreaHigh]);
+      }),
+    );
+  });
+
   it('declares its lookback and rejects non-positive prices', () => {
     const profile = new VolumeProfile({ window: 50 });
     expect(profile.lookback).toBe(49);

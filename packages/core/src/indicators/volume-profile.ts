@@ -20,7 +20,8 @@
  * when the fullest bin is among them, and only then (≈15% of hourly candles) are the bins the window spans
  * rescanned. The window's lowest and highest bin follow from the bins' candle counts. The value area and the
  * total volume are computed from the bins on first read after an update (the feature engine reads only the POC).
- * Lookback = window − 1 (POC, value area); warmup = the larger of that and the ATR's warmup. Prices must be > 0.
+ * Lookback = window − 1 (POC, value area); warmup = the larger of that and the ATR's warmup (none without the
+ * ATR). Prices must be > 0.
  */
 import { AverageTrueRange } from './atr.ts';
 import { checkPeriod, IndicatorOptionsError } from './indicator-options-error.ts';
@@ -33,10 +34,14 @@ export interface VolumeProfileOptions {
   binWidthRatio?: number;
   /** Share of the window's volume inside the value area; default 0.7. */
   valueAreaShare?: number;
-  /** Period of the ATR that scales closeToPocAtr; default 14. */
-  atrPeriod?: number;
+  /**
+   * Period of the ATR that scales closeToPocAtr; default 14. null: no ATR, closeToPocAtr stays NaN (for a caller
+   * that keeps the same ATR itself and divides by it, which then is computed once).
+   */
+  atrPeriod?: number | null;
 }
 
+const DEFAULT_ATR_PERIOD = 14;
 /** Bins the ring holds before its first growth: 1024 bins of 0.2% span a price ratio of 1.002^1024 ≈ 7.7. */
 const INITIAL_BIN_CAPACITY = 1024;
 /** Keeps bin numbers (|ln price| / ln(1 + ratio), at most ≈ 7e8 for prices down to 1e-300) within int32. */
@@ -63,7 +68,7 @@ export class VolumeProfile implements StreamingIndicator {
   closeToPocAtr = Number.NaN;
 
   private readonly logBinWidth: number;
-  private readonly averageTrueRange: AverageTrueRange;
+  private readonly averageTrueRange: AverageTrueRange | null;
   /**
    * Per candle of the window (a ring of `window` slots, plus slot `window` for the candle entering it): its
    * lowest and highest bin and its volume per bin.
@@ -114,7 +119,8 @@ export class VolumeProfile implements StreamingIndicator {
       throw new IndicatorOptionsError(`VolumeProfile: valueAreaShare must be in (0, 1], got ${this.valueAreaShare}`);
     }
     this.logBinWidth = Math.log1p(this.binWidthRatio);
-    this.averageTrueRange = new AverageTrueRange({ period: options.atrPeriod ?? 14 });
+    this.averageTrueRange =
+      options.atrPeriod === null ? null : new AverageTrueRange({ period: options.atrPeriod ?? DEFAULT_ATR_PERIOD });
     // One slot more than the window: the entering candle waits there (see feedCandle).
     this.candleLowBins = new Int32Array(this.window + 1);
     this.candleHighBins = new Int32Array(this.window + 1);
@@ -123,7 +129,7 @@ export class VolumeProfile implements StreamingIndicator {
     this.binCandleCounts = new Int32Array(INITIAL_BIN_CAPACITY);
     this.binMask = INITIAL_BIN_CAPACITY - 1;
     this.lookback = this.window - 1;
-    this.warmup = Math.max(this.lookback, this.averageTrueRange.warmup);
+    this.warmup = Math.max(this.lookback, this.averageTrueRange?.warmup ?? 0);
   }
 
   /** Value-area low: the lower price edge of the value area; NaN when the POC is. */
@@ -160,7 +166,7 @@ export class VolumeProfile implements StreamingIndicator {
   }
 
   reset(): void {
-    this.averageTrueRange.reset();
+    this.averageTrueRange?.reset();
     this.lowestBin = Number.POSITIVE_INFINITY;
     this.highestBin = Number.NEGATIVE_INFINITY;
     this.binVolumes.fill(0);
@@ -187,7 +193,7 @@ export class VolumeProfile implements StreamingIndicator {
     if (!(low > 0 && high >= low)) {
       throw new RangeError(`VolumeProfile: needs 0 < low ≤ high, got low ${low}, high ${high}`);
     }
-    const atr = this.averageTrueRange.update(high, low, close);
+    const atr = this.averageTrueRange === null ? Number.NaN : this.averageTrueRange.update(high, low, close);
     // The candle waits in the extra slot while the one it replaces leaves the window.
     this.storeCandle(this.window, this.binOf(low), this.binOf(high), candle[VOLUME] as number);
     this.slideWindow();

@@ -65,6 +65,8 @@ export function decimalFromNumber(value: number, rounding: RoundingMode = DEFAUL
 const POWERS_OF_TEN_AS_NUMBERS = Array.from({ length: DECIMAL_PLACES + 1 }, (_, k) => Number(`1e${k}`));
 /** Scaled values must stay below this for the fast path's argument to hold (see below). */
 const FAST_PATH_LIMIT = 2 ** 52;
+/** Below this, round() cannot miss the decimal of k places rounding to value (see below). */
+const ROUNDING_SAFE_LIMIT = 2 ** 51;
 /** Exchange grids (ticks, lots, fee steps) rarely go below 10^-8, so this many places usually fit: tried first. */
 const USUAL_PLACES = 8;
 
@@ -86,7 +88,11 @@ const USUAL_PLACES = 8;
 function shortestDecimalWithFewDigits(value: number): Decimal | undefined {
   const usual = decimalWithPlaces(value, USUAL_PLACES);
   if (usual !== undefined) return usual;
-  for (let places = 0; places <= DECIMAL_PLACES; places++) {
+  // Below 2^51 at USUAL_PLACES the argument above holds there: no decimal with that many places or fewer rounds to
+  // value, so the search goes on from one place more.
+  const fewerPlacesRuledOut =
+    Math.abs(value) * (POWERS_OF_TEN_AS_NUMBERS[USUAL_PLACES] as number) < ROUNDING_SAFE_LIMIT;
+  for (let places = fewerPlacesRuledOut ? USUAL_PLACES + 1 : 0; places <= DECIMAL_PLACES; places++) {
     if (Math.abs(value) * (POWERS_OF_TEN_AS_NUMBERS[places] as number) >= FAST_PATH_LIMIT) return undefined;
     const decimal = decimalWithPlaces(value, places);
     if (decimal !== undefined) return decimal;

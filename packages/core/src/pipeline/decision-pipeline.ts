@@ -8,8 +8,15 @@
 import type { OrderRequest } from '../execution/types.ts';
 import type { FeatureSource } from '../features/types.ts';
 import type { CandleSeries } from '../market/types.ts';
-import type { PortfolioView, RiskStage, RiskVerdict } from '../risk/types.ts';
+import {
+  isRiskControls,
+  type PortfolioView,
+  type RiskControls,
+  type RiskStage,
+  type RiskVerdict,
+} from '../risk/types.ts';
 import type { Decision, DecisionContext, Strategy } from '../strategy/types.ts';
+import { clientOrderId, clientOrderIdPrefix } from './client-order-id.ts';
 import { orderForDecision, type SizingOptions } from './sizing.ts';
 
 /** What happened on one closed candle, for the audit trail. */
@@ -43,10 +50,17 @@ export class DecisionPipeline {
     features: null,
     positionQtyBase: 0,
     equityQuote: 0,
+    riskMode: undefined,
   };
+  /** The risk stage's controls, whose mode the strategy sees; null for a stage without them. */
+  private readonly controls: RiskControls | null;
+  /** `${botId}:${symbol}:` by symbolIndex, built on a symbol's first order rather than per order. */
+  private readonly orderIdPrefixes: string[] = [];
+  private readonly orderIdSymbols: string[] = [];
 
   constructor(options: DecisionPipelineOptions) {
     this.options = options;
+    this.controls = isRiskControls(options.risk) ? options.risk : null;
   }
 
   /**
@@ -68,18 +82,28 @@ export class DecisionPipeline {
     context.features = features === null ? null : features.update(symbolIndex, series, index);
     context.positionQtyBase = portfolio.positionQtyBase(series.symbol);
     context.equityQuote = portfolio.equityQuote;
+    if (this.controls !== null) context.riskMode = this.controls.mode;
     strategy.onCandle(context, this.decision);
     if (this.decision.action === 'hold') return null;
     const intent = orderForDecision(
       this.decision,
       series.symbol,
       portfolio,
-      `${botId}:${series.symbol}:${decisionTime}`,
+      clientOrderId(this.orderIdPrefix(symbolIndex, series.symbol, botId), decisionTime),
       sizing,
     );
     if (intent === null) return null;
     const verdict = risk.review(intent, this.decision, portfolio, decisionTime);
     onDecision?.({ time: decisionTime, symbol: series.symbol, decision: { ...this.decision }, intent, verdict });
     return verdict.order;
+  }
+
+  /** clientOrderIdPrefix(botId, symbol), kept by symbolIndex. */
+  private orderIdPrefix(symbolIndex: number, symbol: string, botId: string): string {
+    if (this.orderIdSymbols[symbolIndex] !== symbol) {
+      this.orderIdSymbols[symbolIndex] = symbol;
+      this.orderIdPrefixes[symbolIndex] = clientOrderIdPrefix(botId, symbol);
+    }
+    return this.orderIdPrefixes[symbolIndex] as string;
   }
 }

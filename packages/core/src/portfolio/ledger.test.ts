@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Fill, Side } from '../execution/types.ts';
-import { addDecimal, subDecimal } from '../money/arithmetic.ts';
+import type { ExactFillAmounts, Fill, Side } from '../execution/types.ts';
+import { addDecimal, mulDecimal, subDecimal } from '../money/arithmetic.ts';
 import { DECIMAL_ZERO, type Decimal } from '../money/decimal.ts';
 import { decimalToNumber, formatDecimal } from '../money/format.ts';
 import { decimalFromNumber, decimalFromString } from '../money/parse.ts';
@@ -85,6 +85,18 @@ describe('Ledger', () => {
   });
 });
 
+/** The amounts the paper broker hands the ledger with a fill: its numbers as decimals, and their product. */
+function exactAmountsOf(f: Fill): ExactFillAmounts {
+  const qtyBase = decimalFromNumber(f.qtyBase);
+  const priceQuote = decimalFromNumber(f.priceQuote);
+  return {
+    qtyBase,
+    priceQuote,
+    feeQuote: decimalFromNumber(f.feeQuote),
+    notionalQuote: mulDecimal(qtyBase, priceQuote),
+  };
+}
+
 /** A decimal with `places` decimals, as the number a fill would carry. */
 const amount = (maxUnits: number, maxPlaces: number) =>
   fc
@@ -162,6 +174,52 @@ describe('Ledger properties', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('books a fill given with its exact amounts as it books the fill alone, and keeps equityQuote current', () => {
+    fc.assert(
+      fc.property(amount(10 ** 12, 2), fc.array(action, { maxLength: 40 }), (initialCash, actions) => {
+        const parsing = new Ledger({ initialCashQuote: initialCash, symbols: SYMBOLS });
+        const given = new Ledger({ initialCashQuote: initialCash, symbols: SYMBOLS });
+        for (const a of actions) {
+          const qtyBase = a.kind === 'sell-all' ? parsing.positionQtyBaseAt(a.symbolIndex) : a.qtyBase;
+          const f = fill(SYMBOLS[a.symbolIndex] as string, a.kind === 'buy' ? 'buy' : 'sell', qtyBase, a.priceQuote);
+          f.feeQuote = a.feeQuote;
+          const outcome = (ledger: Ledger, exact?: ExactFillAmounts) => {
+            try {
+              return formatDecimal(ledger.applyFill(f, exact).cashQuote);
+            } catch (error) {
+              return (error as PortfolioError).code;
+            }
+          };
+          const exact = f.qtyBase > 0 ? exactAmountsOf(f) : undefined;
+          expect(outcome(given, exact)).toBe(outcome(parsing));
+          given.mark(a.symbolIndex, a.markQuote);
+          parsing.mark(a.symbolIndex, a.markQuote);
+          expect(given.positions()).toEqual(parsing.positions());
+          expect(given.realisedPnlQuoteExact).toBe(parsing.realisedPnlQuoteExact);
+          expect(given.feesPaidQuoteExact).toBe(parsing.feesPaidQuoteExact);
+          let equity = given.cashQuote;
+          SYMBOLS.forEach((_, i) => {
+            const qty = given.positionQtyBaseAt(i);
+            if (qty !== 0) equity += qty * given.markPriceAt(i);
+          });
+          expect(given.equityQuote).toBe(equity);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses exact amounts that are not positive (fee: negative)', () => {
+    const ledger = new Ledger({ initialCashQuote: 1000, symbols: SYMBOLS });
+    const f = fill('BTC-USDT', 'buy', 1, 10, 0.01);
+    const bad = { ...exactAmountsOf(f), qtyBase: DECIMAL_ZERO };
+    expect(() => ledger.applyFill(f, bad)).toThrow(PortfolioError);
+    expect(() => ledger.applyFill(f, { ...exactAmountsOf(f), feeQuote: decimalFromString('-0.01') })).toThrow(
+      /feeQuote not negative/,
+    );
+    expect(ledger.cashQuoteExact).toBe(decimalFromString('1000'));
   });
 
   it('books amounts parsed from the numbers exactly as their decimal text', () => {

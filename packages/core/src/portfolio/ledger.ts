@@ -8,7 +8,7 @@
  * fills have no reader for it), and equityQuote sums those numbers. The numbers are a valuation aid; the Decimal
  * accessors (`…Exact`) are the books.
  */
-import type { Fill } from '../execution/types.ts';
+import type { ExactFillAmounts, Fill } from '../execution/types.ts';
 import { addDecimal, subDecimal } from '../money/arithmetic.ts';
 import { DECIMAL_ZERO, type Decimal } from '../money/decimal.ts';
 import { DecimalError } from '../money/errors.ts';
@@ -17,6 +17,9 @@ import { decimalFromNumber, toDecimal } from '../money/parse.ts';
 import { PortfolioError } from './errors.ts';
 import { applyBuy, applySell, averageEntryPriceQuote, flatPosition, type Position } from './position.ts';
 import { equityQuote, type MarkPriceOf, unrealisedPnlQuote } from './valuation.ts';
+
+/** Up to this many markets symbolIndex scans the list instead of looking the symbol up in a Map. */
+const SCANNED_SYMBOLS_MAX = 16;
 
 export interface LedgerOptions {
   /** Starting cash in the quote currency; numbers are read through their shortest decimal text (10000.1 is exact). */
@@ -52,6 +55,9 @@ export class Ledger {
   /** 1 where averageEntryNumbers predates the last fill of that market: refreshed by averageEntryPriceAt. */
   private readonly averageEntryStale: Uint8Array;
   private readonly marks: Float64Array;
+  /** equityQuote as last summed, and whether a mark or fill has changed it since. */
+  private equityNumber = Number.NaN;
+  private equityStale = true;
 
   constructor(options: LedgerOptions) {
     this.initialCashQuoteExact = parseInitialCash(options.initialCashQuote);
@@ -76,8 +82,19 @@ export class Ledger {
     return this.cashNumber;
   }
 
-  /** cash + Σ qty × mark in numbers, over the marks set with mark(). NaN if an open position has no mark. */
+  /**
+   * cash + Σ qty × mark in numbers, over the marks set with mark(). NaN if an open position has no mark. Kept
+   * until the next mark or fill: the backtester and the pipeline read it several times per time step.
+   */
   get equityQuote(): number {
+    if (this.equityStale) {
+      this.equityNumber = this.sumEquity();
+      this.equityStale = false;
+    }
+    return this.equityNumber;
+  }
+
+  private sumEquity(): number {
     let equity = this.cashNumber;
     if (this.openPositionCount === 0) return equity;
     const qty = this.qtyNumbers;
@@ -113,6 +130,7 @@ export class Ledger {
   /** Sets the price open positions are valued at (usually the last close). */
   mark(symbolIndex: number, priceQuote: number): void {
     this.marks[symbolIndex] = priceQuote;
+    this.equityStale = true;
   }
 
   markPriceAt(symbolIndex: number): number {
@@ -139,6 +157,11 @@ export class Ledger {
   }
 
   symbolIndex(symbol: string): number {
+    const symbols = this.symbols;
+    // Read on every candle: for the few markets of a run a scan (usually one pointer comparison) beats hashing.
+    if (symbols.length <= SCANNED_SYMBOLS_MAX) {
+      for (let index = 0; index < symbols.length; index++) if (symbols[index] === symbol) return index;
+    }
     const index = this.indexBySymbol.get(symbol);
     if (index === undefined) {
       throw new PortfolioError('unknown-symbol', `${symbol} is not one of this ledger's markets (${this.symbols})`);
@@ -158,20 +181,26 @@ export class Ledger {
    * Books a fill: buy: cash −= qty × price + fee; sell: cash += qty × price − fee, realising P&L against the
    * average entry price. Throws PortfolioError (and changes nothing) for an unknown market, a malformed fill, or
    * a fill that would make cash or the position negative.
+   *
+   * `exact`: the fill's amounts as the decimals its numbers spell, when the caller has them already (the paper
+   * broker computes them), which saves parsing them again; they must be the fill's own amounts.
    */
-  applyFill(fill: Fill): FillBooking {
+  applyFill(fill: Fill, exact?: Readonly<ExactFillAmounts>): FillBooking {
     const index = this.symbolIndex(fill.symbol);
-    const qtyBase = readFillAmount(fill, 'qtyBase', fill.qtyBase, false);
-    const priceQuote = readFillAmount(fill, 'priceQuote', fill.priceQuote, false);
-    const feeQuote = readFillAmount(fill, 'feeQuote', fill.feeQuote, true);
+    const qtyBase = exact === undefined ? readFillAmount(fill, 'qtyBase', fill.qtyBase, false) : exact.qtyBase;
+    const priceQuote =
+      exact === undefined ? readFillAmount(fill, 'priceQuote', fill.priceQuote, false) : exact.priceQuote;
+    const feeQuote = exact === undefined ? readFillAmount(fill, 'feeQuote', fill.feeQuote, true) : exact.feeQuote;
+    if (exact !== undefined) checkExactAmounts(fill, exact);
+    const notionalQuote = exact?.notionalQuote;
     const before = this.positionList[index] as Position;
     let change: ReturnType<typeof applyBuy>;
     let cashAfter: Decimal;
     if (fill.side === 'buy') {
-      change = applyBuy(before, qtyBase, priceQuote, feeQuote);
+      change = applyBuy(before, qtyBase, priceQuote, feeQuote, notionalQuote);
       cashAfter = subDecimal(subDecimal(this.cashExact, change.notionalQuote), feeQuote);
     } else if (fill.side === 'sell') {
-      change = applySell(before, qtyBase, priceQuote, feeQuote);
+      change = applySell(before, qtyBase, priceQuote, feeQuote, notionalQuote);
       cashAfter = subDecimal(addDecimal(this.cashExact, change.notionalQuote), feeQuote);
     } else {
       throw new PortfolioError(
@@ -233,7 +262,8 @@ export class Ledger {
     this.realisedExact = addDecimal(this.realisedExact, realisedPnlQuote);
     this.feesExact = addDecimal(this.feesExact, feeQuote);
     this.cashNumber = decimalToNumber(cashAfter);
-    this.qtyNumbers[index] = decimalToNumber(after.qtyBase);
+    this.equityStale = true;
+    this.qtyNumbers[index] = after.qtyBase === 0n ? 0 : decimalToNumber(after.qtyBase);
     this.averageEntryStale[index] = 1;
     if (before.qtyBase === 0n && after.qtyBase !== 0n) this.openPositionCount++;
     if (before.qtyBase !== 0n && after.qtyBase === 0n) this.openPositionCount--;
@@ -250,6 +280,17 @@ function parseInitialCash(value: Decimal | number | string): Decimal {
   }
   if (cash < 0n) throw new PortfolioError('invalid-options', `initialCashQuote must not be negative, got ${value}`);
   return cash;
+}
+
+/** The same checks as readFillAmount, on amounts given exactly. */
+function checkExactAmounts(fill: Fill, exact: Readonly<ExactFillAmounts>): void {
+  if (exact.qtyBase <= 0n || exact.priceQuote <= 0n || exact.feeQuote < 0n) {
+    throw new PortfolioError(
+      'invalid-fill',
+      `fill ${fill.clientOrderId} (${fill.symbol}): qtyBase and priceQuote must be positive and feeQuote not negative, ` +
+        `got ${formatDecimal(exact.qtyBase)}, ${formatDecimal(exact.priceQuote)}, ${formatDecimal(exact.feeQuote)}`,
+    );
+  }
 }
 
 /** A fill amount as an exact decimal: finite, and positive (or ≥ 0 where zero is allowed, i.e. fees). */

@@ -44,9 +44,17 @@ export function averageEntryPriceQuote(position: Position): Decimal | null {
   return divDecimal(position.costBasisQuote, position.qtyBase);
 }
 
-/** Averages the new quantity into the entry price. */
-export function applyBuy(position: Position, qtyBase: Decimal, priceQuote: Decimal, feeQuote: Decimal): PositionChange {
-  const notionalQuote = mulDecimal(qtyBase, priceQuote);
+/**
+ * Averages the new quantity into the entry price. `notionalQuote` is qtyBase × priceQuote as PositionChange
+ * defines it; a caller that computed it already passes it.
+ */
+export function applyBuy(
+  position: Position,
+  qtyBase: Decimal,
+  priceQuote: Decimal,
+  feeQuote: Decimal,
+  notionalQuote: Decimal = mulDecimal(qtyBase, priceQuote),
+): PositionChange {
   return {
     position: {
       symbol: position.symbol,
@@ -64,12 +72,14 @@ export function applyBuy(position: Position, qtyBase: Decimal, priceQuote: Decim
  * Removes qtyBase at the average entry price. The cost removed is costBasis × qtySold / qtyHeld, rounded once
  * (half-even); closing the whole position removes the whole cost basis, so a flat position has exactly zero
  * cost and every rounding residue has landed in realised P&L. Throws PortfolioError when selling more than held.
+ * `notionalQuote` as in applyBuy.
  */
 export function applySell(
   position: Position,
   qtyBase: Decimal,
   priceQuote: Decimal,
   feeQuote: Decimal,
+  notionalQuote: Decimal = mulDecimal(qtyBase, priceQuote),
 ): PositionChange {
   if (qtyBase > position.qtyBase) {
     throw new PortfolioError(
@@ -77,7 +87,6 @@ export function applySell(
       `cannot sell ${formatDecimal(qtyBase)} ${position.symbol}: only ${formatDecimal(position.qtyBase)} held (spot, long-only)`,
     );
   }
-  const notionalQuote = mulDecimal(qtyBase, priceQuote);
   const costRemovedQuote =
     qtyBase === position.qtyBase
       ? position.costBasisQuote

@@ -1,4 +1,5 @@
 import type { CandleSeries } from '../market/types.ts';
+import type { RiskMode } from '../risk/types.ts';
 
 export type Action = 'buy' | 'sell' | 'hold';
 
@@ -25,6 +26,11 @@ export interface DecisionContext {
   features: Float32Array | null;
   positionQtyBase: number;
   equityQuote: number;
+  /**
+   * The risk stage's current mode when it has one (the risk manager's breaker): the meta-agent lets only the agents
+   * it allows vote. Undefined with a stage without controls (approveAll): any agent may vote.
+   */
+  riskMode?: RiskMode;
 }
 
 /** One strategy instance runs one backtest or one bot; it keeps per-symbol state indexed by `symbolIndex`. */

@@ -30,6 +30,11 @@ export type DriverKind = 'postgres' | 'pglite';
 export interface Driver {
   readonly kind: DriverKind;
   transaction<T>(settings: SessionSettings, work: (executor: Executor) => Promise<T>): Promise<T>;
+  /**
+   * One read-only statement in a transaction of its own under `settings`: the same begin, session settings,
+   * statement and commit as `transaction`, which a networked driver may send at once (one round trip).
+   */
+  readOnce(settings: SessionSettings, text: string, params: readonly unknown[]): Promise<Row[]>;
   close(): Promise<void>;
 }
 

@@ -90,7 +90,7 @@ export async function pgliteDriver(options: PgliteDriverOptions = {}): Promise<D
     release();
     throw error;
   }
-  return {
+  const driver: Driver = {
     kind: 'pglite',
     async transaction<T>(settings: SessionSettings, work: (executor: Executor) => Promise<T>): Promise<T> {
       try {
@@ -108,6 +108,10 @@ export async function pgliteDriver(options: PgliteDriverOptions = {}): Promise<D
         throw toDatabaseError(error);
       }
     },
+    // In process there is no round trip to save: the same transaction as every other call.
+    readOnce(settings, text, params) {
+      return driver.transaction(settings, (executor) => executor.query(text, params));
+    },
     async close() {
       try {
         await pg.close();
@@ -116,4 +120,5 @@ export async function pgliteDriver(options: PgliteDriverOptions = {}): Promise<D
       }
     },
   };
+  return driver;
 }

@@ -48,8 +48,26 @@ function listSnapshots(executor: Executor, options: EquityListOptions): Promise<
   );
 }
 
+/** The time of the newest snapshot of any of `botIds` before `before` (exclusive); null when there is none. */
+async function latestSnapshotTime(executor: Executor, botIds: readonly string[], before?: Date): Promise<Date | null> {
+  if (botIds.length === 0) return null;
+  // One backward index probe per bot (equity_snapshots_bot_time_key), not a scan of every bot's points.
+  const [row] = await executor.query(
+    `select max(latest.time) as latest from jsonb_array_elements_text($1::text::jsonb) bot(id)
+     cross join lateral (select e.time from public.equity_snapshots e
+       where e.bot_id = bot.id::uuid and e.time < coalesce($2::timestamptz, 'infinity') order by e.time desc limit 1) latest`,
+    [json(botIds), before?.toISOString() ?? null],
+  );
+  const latest = row?.latest;
+  return latest instanceof Date ? latest : null;
+}
+
 export function userEquity(executor: Executor) {
-  return { list: (options: EquityListOptions): Promise<EquitySnapshot[]> => listSnapshots(executor, options) };
+  return {
+    list: (options: EquityListOptions): Promise<EquitySnapshot[]> => listSnapshots(executor, options),
+    latestTime: (botIds: readonly string[], before?: Date): Promise<Date | null> =>
+      latestSnapshotTime(executor, botIds, before),
+  };
 }
 
 export function serviceEquity(executor: Executor) {

@@ -5,6 +5,9 @@ import type { Executor } from '../drivers/driver.ts';
 import { changeOne, parseInput, selectRows } from './statements.ts';
 
 export const NOTIFICATION_KINDS = ['telegram', 'email'] as const;
+/** What a channel may subscribe to (the notification_channels_events_known constraint holds the same list). */
+export const NOTIFICATION_EVENTS = ['fill', 'breaker', 'anomaly', 'error', 'bot_paused', 'daily_summary'] as const;
+export type NotificationEventName = (typeof NOTIFICATION_EVENTS)[number];
 
 export const notificationChannelRow = z.object({
   id: z.string(),
@@ -23,12 +26,12 @@ const newChannel = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('telegram'),
     target: z.string().regex(/^-?[0-9]{1,20}$/, 'a Telegram chat id'),
-    events: z.array(z.string().max(100)).default([]),
+    events: z.array(z.enum(NOTIFICATION_EVENTS)).default([]),
   }),
   z.strictObject({
     kind: z.literal('email'),
     target: z.email().max(320),
-    events: z.array(z.string().max(100)).default([]),
+    events: z.array(z.enum(NOTIFICATION_EVENTS)).default([]),
   }),
 ]);
 export type NewNotificationChannel = z.input<typeof newChannel>;

@@ -1,0 +1,224 @@
+/**
+ * The live path's view of an exchange account, through the real ccxt client: what the live broker and the
+ * reconciler ask of it, in the worker's terms. Every request draws its weight from the exchange's shared limiter
+ * and retryable failures are retried with backoff and jitter; nothing here writes to the database.
+ *
+ * Placing an order is idempotent by client order id: when a create fails in a way that may hide an accepted order
+ * (timeout, 5xx, dropped connection) the venue is asked for the client order id before anything is re-sent — and
+ * asked again once the lost request is too old for the venue to accept (recvWindow), since Binance refuses a
+ * re-used client order id only while the first order is open. A venue that refuses the id as a duplicate is asked
+ * too. An order is never sent twice blind.
+ */
+import type { OrderRequest } from '@keel/core/execution/types.ts';
+import type { Order as CcxtOrder, Trade as CcxtTrade, Exchange } from 'ccxt';
+import { classifyExchangeError, ExchangeFailure, isVenueDuplicateClientId } from './exchange-errors.ts';
+import type { RequestLimiter } from './request-limiter.ts';
+import { backoffDelayMs, DEFAULT_RETRY, type RetryOptions, withRetry } from './retry.ts';
+
+export interface VenueTrade {
+  tradeId: string;
+  /** Venue time of the trade (ms). */
+  time: number;
+  priceQuote: number;
+  qtyBase: number;
+  /** Fee in the quote currency; a fee charged in another currency is valued at the trade price (approximate). */
+  feeQuote: number;
+  liquidity: 'maker' | 'taker';
+}
+
+/** ccxt's unified statuses; a market order that ran out of liquidity ends `expired` with a partial fill. */
+export type VenueOrderStatus = 'open' | 'closed' | 'canceled' | 'expired' | 'rejected';
+
+export interface VenueOrder {
+  clientOrderId: string;
+  exchangeOrderId: string;
+  status: VenueOrderStatus;
+  filledQtyBase: number;
+  filledQuote: number;
+  trades: VenueTrade[];
+}
+
+/** Binance spot request weights (developers.binance.com, "Spot API" endpoint weights). */
+export const REQUEST_WEIGHT = {
+  createOrder: 1,
+  fetchOrder: 4,
+  cancelOrder: 1,
+  fetchMyTrades: 5,
+  fetchOpenOrders: 6,
+  fetchBalance: 20,
+  loadMarkets: 20,
+} as const;
+
+export interface VenueOptions {
+  client: Exchange;
+  limiter: RequestLimiter;
+  retry?: RetryOptions;
+}
+
+/** ccxt's symbol for a Keel market: BTC-USDT → BTC/USDT. */
+export function ccxtSymbol(symbol: string): string {
+  return symbol.replace('-', '/');
+}
+
+export class Venue {
+  private readonly client: Exchange;
+  private readonly limiter: RequestLimiter;
+  private readonly retry: RetryOptions;
+
+  constructor(options: VenueOptions) {
+    this.client = options.client;
+    this.limiter = options.limiter;
+    this.retry = options.retry ?? {};
+  }
+
+  get exchangeId(): string {
+    return this.client.id;
+  }
+
+  /** Places a market order under its client order id, or finds the one already placed; with its trades. */
+  async placeMarketOrder(order: OrderRequest): Promise<VenueOrder> {
+    if (order.type !== 'market') {
+      throw new ExchangeFailure('rejected', 'NotSupported', `live ${order.type} orders are not supported yet`);
+    }
+    const settings = { ...DEFAULT_RETRY, ...this.retry };
+    let last: ExchangeFailure | undefined;
+    for (let attempt = 0; attempt < settings.attempts; attempt++) {
+      const sentAt = Date.now();
+      try {
+        const created = await this.once(REQUEST_WEIGHT.createOrder, () => this.sendCreate(order));
+        return await this.withTrades(created, order.symbol);
+      } catch (error) {
+        last = classifyExchangeError(error);
+        const ambiguous = last.kind === 'retryable' || isVenueDuplicateClientId(error);
+        if (ambiguous) {
+          // The venue may hold the order: its word decides; an explicit "unknown" is the only licence to re-send.
+          let found = await this.findOrder(order.clientOrderId, order.symbol);
+          if (found === null && last.kind === 'retryable') {
+            // The request we gave up on may still be on its way; once it is older than the venue accepts
+            // (Binance refuses any older than recvWindow), "unknown" is final and the id may be sent again.
+            await settings.sleep(Math.max(0, sentAt + this.requestLifetimeMs() - Date.now()));
+            found = await this.findOrder(order.clientOrderId, order.symbol);
+          }
+          if (found !== null) return found;
+          if (last.kind !== 'retryable') throw last;
+        } else if (last.kind !== 'rate-limited') {
+          throw last;
+        }
+        if (attempt === settings.attempts - 1) break;
+        if (last.kind === 'rate-limited') this.limiter.holdFor(this.retryAfterMs() ?? settings.rateLimitWaitMs);
+        else await settings.sleep(backoffDelayMs(attempt, settings));
+      }
+    }
+    throw last;
+  }
+
+  /** The order with this client order id and its trades, or null when the venue says it has no such order. */
+  async findOrder(clientOrderId: string, symbol: string): Promise<VenueOrder | null> {
+    let found: CcxtOrder;
+    try {
+      found = await this.retried(REQUEST_WEIGHT.fetchOrder, () =>
+        this.client.fetchOrder('', ccxtSymbol(symbol), { clientOrderId }),
+      );
+    } catch (error) {
+      if (error instanceof ExchangeFailure && error.venueError === 'OrderNotFound') return null;
+      throw error;
+    }
+    return this.withTrades(found, symbol);
+  }
+
+  async cancelOrder(clientOrderId: string, symbol: string): Promise<void> {
+    await this.retried(REQUEST_WEIGHT.cancelOrder, () =>
+      this.client.cancelOrder('', ccxtSymbol(symbol), { clientOrderId }),
+    );
+  }
+
+  /** Client order ids of the orders working on the exchange in this market. */
+  async openClientOrderIds(symbol: string): Promise<string[]> {
+    const open = await this.retried(REQUEST_WEIGHT.fetchOpenOrders, () =>
+      this.client.fetchOpenOrders(ccxtSymbol(symbol)),
+    );
+    return open.map((order) => order.clientOrderId).filter((id): id is string => typeof id === 'string');
+  }
+
+  /** Total holdings per asset, as the venue reports them; an asset it does not list is absent (not zero). */
+  async balances(): Promise<Map<string, number>> {
+    const balance = await this.retried(REQUEST_WEIGHT.fetchBalance, () => this.client.fetchBalance());
+    const totals = new Map<string, number>();
+    for (const [asset, total] of Object.entries(balance.total ?? {})) {
+      if (typeof total === 'number') totals.set(asset, total);
+    }
+    return totals;
+  }
+
+  private sendCreate(order: OrderRequest): Promise<CcxtOrder> {
+    const params: Record<string, unknown> = { clientOrderId: order.clientOrderId };
+    if (order.quoteQty !== undefined) params.quoteOrderQty = order.quoteQty;
+    return this.client.createOrder(
+      ccxtSymbol(order.symbol),
+      'market',
+      order.side,
+      order.qtyBase ?? (undefined as unknown as number),
+      undefined,
+      params,
+    );
+  }
+
+  private async withTrades(order: CcxtOrder, symbol: string): Promise<VenueOrder> {
+    const filled = order.filled ?? 0;
+    if (order.id === undefined)
+      throw new ExchangeFailure('retryable', 'BadResponse', 'the exchange sent an order without id');
+    const trades =
+      filled > 0
+        ? await this.retried(REQUEST_WEIGHT.fetchMyTrades, () =>
+            this.client.fetchMyTrades(ccxtSymbol(symbol), undefined, undefined, { orderId: order.id }),
+          )
+        : [];
+    return {
+      clientOrderId: order.clientOrderId ?? '',
+      exchangeOrderId: order.id,
+      status: (order.status ?? 'open') as VenueOrderStatus,
+      filledQtyBase: filled,
+      filledQuote: order.cost ?? 0,
+      trades: trades.filter((trade) => trade.order === order.id).map(venueTrade),
+    };
+  }
+
+  private async once<T>(weight: number, call: () => Promise<T>): Promise<T> {
+    await this.limiter.acquire(weight);
+    return call();
+  }
+
+  private retried<T>(weight: number, call: () => Promise<T>): Promise<T> {
+    return withRetry(
+      () => this.once(weight, call),
+      { limiter: this.limiter, retryAfterMs: () => this.retryAfterMs() },
+      this.retry,
+    );
+  }
+
+  /** How long after sending a request may still reach the venue: its recvWindow, else the client's timeout. */
+  private requestLifetimeMs(): number {
+    const recvWindow = Number((this.client.options as Record<string, unknown>).recvWindow);
+    return Number.isFinite(recvWindow) && recvWindow > 0 ? recvWindow : this.client.timeout;
+  }
+
+  private retryAfterMs(): number | undefined {
+    const headers = this.client.last_response_headers as Record<string, string> | undefined;
+    const seconds = Number(headers?.['Retry-After']);
+    return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+  }
+}
+
+function venueTrade(trade: CcxtTrade): VenueTrade {
+  const fee = trade.fee;
+  const quote = trade.symbol?.split('/')[1];
+  const feeQuote = fee?.cost === undefined ? 0 : fee.currency === quote ? fee.cost : fee.cost * (trade.price ?? 0);
+  return {
+    tradeId: String(trade.id),
+    time: trade.timestamp ?? Date.now(),
+    priceQuote: trade.price ?? 0,
+    qtyBase: trade.amount ?? 0,
+    feeQuote,
+    liquidity: trade.takerOrMaker === 'maker' ? 'maker' : 'taker',
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The worker's Prometheus metrics (prom-client), one registry per worker so several can live in one process (tests,
+ * `keel start`). The names are a contract with the alert rules and the Grafana dashboard: change them together.
+ * Labels are bounded sets (status, exchange, error kind, market, breaker state, channel, outcome): never a bot or
+ * user id.
+ */
+import { BREAKER_STATES } from '@keel/core/risk/circuit-breaker.ts';
+import type { BreakerState } from '@keel/core/risk/types.ts';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** 10 µs to 100 ms: a decision is a pure function of the candle and the bot's state; past 100 ms something is off. */
+export const DECISION_LATENCY_BUCKETS_SECONDS = [
+  0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+];
+
+export type NotificationOutcome = 'sent' | 'failed' | 'dropped';
+
+/** What the gauges read when Prometheus scrapes (the worker holds the state; the registry asks for it). */
+export interface WorkerGaugeSources {
+  /** Bots this worker runs, per breaker state. */
+  botsByBreakerState(): ReadonlyMap<BreakerState, number>;
+  botsRunning(): number;
+}
+
+export function createWorkerMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  /** Close time (ms) of the newest candle seen, per market. */
+  const newestCloseMs = new Map<string, { symbol: string; timeframe: string; closeMs: number }>();
+  let gauges: WorkerGaugeSources = { botsByBreakerState: () => new Map(), botsRunning: () => 0 };
+
+  const metrics = {
+    registry,
+    decisionLatency: new Histogram({
+      name: 'keel_decision_latency_seconds',
+      help: 'Time the decision pipeline took for one closed candle of one bot.',
+      buckets: DECISION_LATENCY_BUCKETS_SECONDS,
+      registers: [registry],
+    }),
+    orders: new Counter({
+      name: 'keel_orders_total',
+      help: 'Order status changes the worker recorded, by the status reached.',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
+    fills: new Counter({ name: 'keel_fills_total', help: 'Fills booked.', registers: [registry] }),
+    exchangeErrors: new Counter({
+      name: 'keel_exchange_errors_total',
+      help: 'Errors from exchanges, by exchange and kind (retryable, rate-limited, rejected, insufficient-funds, auth).',
+      labelNames: ['exchange', 'kind'] as const,
+      registers: [registry],
+    }),
+    notifications: new Counter({
+      name: 'keel_notifications_total',
+      help: 'Notification deliveries by channel (telegram, email) and outcome (sent, failed, dropped).',
+      labelNames: ['channel', 'outcome'] as const,
+      registers: [registry],
+    }),
+    /** A candle of `symbol`/`timeframe` closing at `closeMs` was seen. */
+    candleSeen(symbol: string, timeframe: string, closeMs: number): void {
+      const key = `${symbol} ${timeframe}`;
+      const seen = newestCloseMs.get(key);
+      if (seen === undefined || closeMs > seen.closeMs) newestCloseMs.set(key, { symbol, timeframe, closeMs });
+    },
+    /** The worker names where the gauges read from, once its state exists. */
+    readGaugesFrom(sources: WorkerGaugeSources): void {
+      gauges = sources;
+    },
+  };
+
+  new Gauge({
+    name: 'keel_data_lag_seconds',
+    help: 'Now minus the close time of the newest candle seen, per market.',
+    labelNames: ['symbol', 'timeframe'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const now = Date.now();
+      for (const { symbol, timeframe, closeMs } of newestCloseMs.values()) {
+        this.set({ symbol, timeframe }, (now - closeMs) / 1000);
+      }
+    },
+  });
+  new Gauge({
+    name: 'keel_bots_breaker_state',
+    help: 'Bots on this worker per circuit-breaker state.',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const counts = gauges.botsByBreakerState();
+      for (const state of BREAKER_STATES) this.set({ state }, counts.get(state) ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'keel_bots_running',
+    help: 'Bots running on this worker.',
+    registers: [registry],
+    collect() {
+      this.set(gauges.botsRunning());
+    },
+  });
+  return metrics;
+}
+
+export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
