@@ -1,9 +1,14 @@
 /**
- * startWorker: the long-running service that runs every paper bot meant to be running. Every `pollMs` it claims
- * bot leases (@keel/db bots.claimLeases: lease owner + expiry, SKIP LOCKED, so N workers share the bots and each
- * bot runs on one at a time); claiming again is the heartbeat that renews its own leases. A claimed bot meant to
- * run gets a BotRunner subscribed to the replay feed of each of its markets; one that should not run is reported
- * stopped or paused and released. A lease lost to another worker stops the runner at once.
+ * startWorker: the long-running service that runs every paper bot meant to be running. Every `pollMs` (a lease
+ * round) it renews the leases it holds in one statement (@keel/db bots.renewLeases: the heartbeat, which also
+ * brings back each bot's desired state), then claims bots new to it (bots.claimLeases: lease owner + expiry, SKIP
+ * LOCKED, so N workers share the bots and each bot runs on one at a time) in batches of CLAIM_BATCH, again while a
+ * full batch comes back, so a bot started from the API runs within one round and 10,000 bots within one round
+ * too. Claimed bots are started a few at a time (START_CONCURRENCY). A claimed bot meant to run gets a BotRunner
+ * subscribed to the replay feed of each of its markets; one that should not run is reported stopped or paused and
+ * released. A lease lost to another worker stops the runner at once.
+ *
+ * The bots' candles that change nothing but the equity are written through one group commit (bots/equity-batcher.ts).
  *
  * stop() is graceful: no new claims, every feed finishes the candle in flight, runners drain, bots are reported
  * stopped and their leases released, so another worker (or the next start) takes them over immediately.
@@ -17,11 +22,13 @@ import type { BreakerState } from '@keel/core/risk/types.ts';
 import type { Bot, Database } from '@keel/db';
 import type { StreamBus } from '@keel/realtime';
 import { BotRunner } from './bots/bot-runner.ts';
+import { equityBatcher } from './bots/equity-batcher.ts';
 import { streamPublisher } from './bots/stream.ts';
 import { executionListenerFor } from './events/execution-listener.ts';
 import { observedEvents } from './events/observed-events.ts';
 import { type LiveTradingOptions, pauseLiveBot, startLiveBot } from './exchange/live-bot-start.ts';
 import { BotPausedError } from './exchange/live-broker.ts';
+import { inParallel } from './in-parallel.ts';
 import type { Logger } from './logger.ts';
 import { candleRecorder } from './market/candle-recorder.ts';
 import type { CandleSource } from './market/candle-source.ts';
@@ -68,6 +75,11 @@ export interface StartWorkerOptions {
     'capacity' | 'maxAttempts' | 'retryBaseMs'
   > /** The platform's PPO models folder (versions + CURRENT, `keel train --out`); absent: rule agents only. */;
   modelsDir?: string;
+  /**
+   * Equity-only candles through one shared group commit (default true); false books every candle in its own
+   * transaction (the benchmark's baseline).
+   */
+  groupCommit?: boolean;
 }
 
 export interface RunningWorker {
@@ -77,10 +89,16 @@ export interface RunningWorker {
   httpUrl: string | null;
   /** Resolves when every notification so far is delivered, given up or dropped. */
   notificationsSettled(): Promise<void>;
+  /** Ids of the bots running on this worker now. */
+  runningBots(): string[];
 }
 
 const DEFAULT_POLL_MS = 5_000;
 const DEFAULT_LEASE_MS = 30_000;
+/** Bots claimed per statement; a lease round claims again while a full batch comes back. */
+const CLAIM_BATCH = 1_000;
+/** Bots started (or stopped) at once: each start is a few short transactions, so a handful keep the pool busy. */
+const START_CONCURRENCY = 8;
 /** Lease rounds that may be missed before the worker calls itself not ready. */
 const MISSED_TICKS_BEFORE_NOT_READY = 3;
 const READINESS_DATABASE_TIMEOUT_MS = 2_000;
@@ -121,6 +139,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const recorder = candleRecorder({ database, logger });
   const hub = new MarketHub(source, options.replaySpeed, recorder);
   const running = new Map<string, Running>();
+  /** Bots whose lease this worker holds (running, halted by a kill switch, or failed here). */
+  const held = new Set<string>();
+  let renewedAt = Number.NEGATIVE_INFINITY;
+  /** After a restart under the same workerId, the first round takes back the leases this owner still holds. */
+  let firstRound = true;
+  const equity = options.groupCommit === false ? null : equityBatcher(database);
   /** Bots that failed in this process: not restarted until the worker restarts (no crash loop). */
   const failed = new Set<string>();
   let stopping = false;
@@ -186,7 +210,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         });
   if (http !== null) logger.info({ url: http.url }, 'metrics and health on /metrics, /healthz, /readyz');
 
-  const release = (botId: string) => database.asService((tx) => tx.bots.releaseLease(botId, workerId));
+  const release = async (botId: string) => {
+    held.delete(botId);
+    await database.asService((tx) => tx.bots.releaseLease(botId, workerId));
+  };
   const report = (botId: string, state: Bot['state'], reason: string | null) =>
     database.asService((tx) => tx.bots.reportState(botId, state, reason));
 
@@ -215,6 +242,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       events,
       metrics,
       modelsDir: options.modelsDir ?? null,
+      equityBatcher: equity,
     });
     const candleMs = timeframeMs(bot.timeframe);
     const unsubscribe = bot.symbols.map((symbol) =>
@@ -278,22 +306,45 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         await stopBot(entry.runner.bot, paused ? 'paused' : 'error', entry.runner.failure.message.slice(0, 500));
       }
     }
-    const claimed = await database.asService((tx) => tx.bots.claimLeases(workerId, { leaseMs }));
+    await renewHeld();
     lastTickAt = Date.now();
-    const claimedIds = new Set(claimed.map((bot) => bot.id));
-    const killSwitched = await database.asService((tx) => tx.bots.killSwitched([...claimedIds]));
-    for (const bot of claimed) await handle(bot, killSwitched.get(bot.id));
-    hub.start();
-    // Running bots beyond the claim's limit: renew one by one; a lease lost means another worker has the bot.
-    for (const [botId, entry] of running) {
-      if (claimedIds.has(botId)) continue;
-      const renewed = await database.asService((tx) => tx.bots.renewLease(botId, workerId, leaseMs));
-      if (!renewed) {
-        logger.warn({ botId }, 'lease lost: stopping the bot here');
-        for (const unsubscribe of entry.unsubscribe) unsubscribe();
-        running.delete(botId);
-      }
+    for (;;) {
+      const skipOwn = !firstRound;
+      const claimed = await database.asService((tx) =>
+        tx.bots.claimLeases(workerId, { leaseMs, limit: CLAIM_BATCH, skipOwn }),
+      );
+      for (const bot of claimed) held.add(bot.id);
+      await handleAll(claimed);
+      if (claimed.length < CLAIM_BATCH) break;
+      // Starting thousands of bots takes a while: the leases claimed first must not lapse meanwhile.
+      if (Date.now() - renewedAt > leaseMs / 3) await renewHeld();
     }
+    firstRound = false;
+    hub.start();
+  }
+
+  /** The heartbeat: one statement for every lease held; a lease lost means another worker has the bot. */
+  async function renewHeld(): Promise<void> {
+    const renewed = await database.asService((tx) => tx.bots.renewLeases(workerId, [...held], leaseMs));
+    renewedAt = Date.now();
+    const renewedIds = new Set(renewed.map((bot) => bot.id));
+    for (const botId of held) {
+      if (renewedIds.has(botId)) continue;
+      held.delete(botId);
+      const entry = running.get(botId);
+      if (entry === undefined) continue;
+      logger.warn({ botId }, 'lease lost: stopping the bot here');
+      for (const unsubscribe of entry.unsubscribe) unsubscribe();
+      running.delete(botId);
+    }
+    await handleAll(renewed);
+  }
+
+  /** Each bot as its desired state and the kill switches say, START_CONCURRENCY at a time. */
+  async function handleAll(bots: readonly Bot[]): Promise<void> {
+    if (bots.length === 0) return;
+    const killSwitched = await database.asService((tx) => tx.bots.killSwitched(bots.map((bot) => bot.id)));
+    await inParallel(bots, START_CONCURRENCY, (bot) => handle(bot, killSwitched.get(bot.id)));
   }
 
   function schedule(): void {
@@ -328,9 +379,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       await ticking;
       await hub.stop();
       await recorder.stop();
-      for (const { runner } of [...running.values()]) {
-        await stopBot(runner.bot, 'stopped', 'worker shut down');
-      }
+      await inParallel([...running.values()], START_CONCURRENCY, ({ runner }) =>
+        stopBot(runner.bot, 'stopped', 'worker shut down'),
+      );
+      await equity?.settled();
       summaries?.stop();
       await notifier?.close();
       await channels.stop();
@@ -342,5 +394,6 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     metrics,
     httpUrl: http?.url ?? null,
     notificationsSettled: async () => notifier?.settled(),
+    runningBots: () => [...running.keys()],
   };
 }

@@ -3,10 +3,16 @@ import { z } from 'zod';
 import { Exchange } from './account.ts';
 import { DecimalString, IsoTime, MarketSymbol, Timeframe, Uuid } from './common.ts';
 
-/** Platform caps: a bot's limits may be tighter, never looser. */
+/**
+ * Platform caps: a bot's limits may be tighter, never looser. They are the risk manager's (core
+ * risk/risk-config.ts PLATFORM_RISK_LIMITS); worker/test/risk-for-bot.test.ts fails when the two drift apart.
+ */
 export const PLATFORM_MAX_POSITION_FRACTION = 0.1;
 export const PLATFORM_MIN_CONFIDENCE = 0.6;
 export const PLATFORM_HALT_DRAWDOWN = 0.15;
+export const PLATFORM_MAX_CORRELATED_EXPOSURE = 0.1;
+export const PLATFORM_MAX_VAR95 = 0.03;
+export const PLATFORM_MAX_STOP_LOSS = 0.25;
 
 export const AgentName = z.enum(['ppo', 'conservative', 'aggressive', 'balanced', 'contrarian']);
 export const BotMode = z.enum(['paper', 'live']);
@@ -22,10 +28,15 @@ export const RiskLimits = z
     /** Below this confidence no new position is opened. */
     minConfidence: z.number().min(PLATFORM_MIN_CONFIDENCE).max(1).default(PLATFORM_MIN_CONFIDENCE),
     /** Total exposure to mutually correlated assets, as a fraction of equity. */
-    maxCorrelatedExposure: z.number().gt(0).max(1).default(0.1),
+    maxCorrelatedExposure: z
+      .number()
+      .gt(0)
+      .max(PLATFORM_MAX_CORRELATED_EXPOSURE)
+      .default(PLATFORM_MAX_CORRELATED_EXPOSURE),
     /** One-day 95% VaR limit as a fraction of equity. */
-    maxVar95: z.number().gt(0).max(1).default(0.05),
-    stopLossFraction: z.number().gt(0).max(0.5).nullable().default(0.05),
+    maxVar95: z.number().gt(0).max(PLATFORM_MAX_VAR95).default(PLATFORM_MAX_VAR95),
+    /** Every position has a stop: the platform caps it and a bot cannot remove it. */
+    stopLossFraction: z.number().gt(0).max(PLATFORM_MAX_STOP_LOSS).default(0.05),
     takeProfitFraction: z.number().gt(0).max(5).nullable().default(null),
     trailingStopFraction: z.number().gt(0).max(0.5).nullable().default(null),
     /** What happens to open positions when the 15% breaker halts trading. */

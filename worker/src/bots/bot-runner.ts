@@ -4,7 +4,9 @@
  *
  * Per closed candle t of a symbol, in the backtester's order (backtest/engine.ts):
  *   1. the broker fills orders decided earlier against candle t; the ledger books the fills; the mark becomes t's close;
- *   2. bookCandle: fills, order states, positions and the equity point for t — one transaction;
+ *   2. bookCandle: fills, order states, positions and the equity point for t — one transaction; a candle that
+ *      changed nothing but the equity (most candles of most bots) sends its point through the worker's group
+ *      commit instead (equity-batcher.ts) and waits for it to be committed, just the same;
  *   3. the pipeline decides on t (decision time = t's close). An order is persisted (decision + pending row) FIRST,
  *      then submitted to the broker, then its acceptance recorded; it can fill from candle t+1 on.
  *      A live bot's order goes to the exchange instead (LiveBroker): its fills are recorded when the exchange
@@ -46,7 +48,16 @@ import { timeframeMs } from '../market/timeframe.ts';
 import type { WorkerMetrics } from '../observability/metrics.ts';
 import { clientOrderIdFor } from './client-order-id.ts';
 import { ControlsPort } from './controls-port.ts';
-import { bookCandle, orderUpdate, persistDecision, persistOrder, upsertPosition } from './persist.ts';
+import { type EquityBatcher, equityPoint } from './equity-batcher.ts';
+import {
+  type BookedCandle,
+  bookCandle,
+  type CandleBooking,
+  orderUpdate,
+  persistDecision,
+  persistOrder,
+  upsertPosition,
+} from './persist.ts';
 import { restoreBot } from './restore.ts';
 import { recordRiskEvents } from './risk-events.ts';
 import { riskManagerForBot } from './risk-for-bot.ts';
@@ -72,6 +83,11 @@ export interface BotRunnerOptions {
   events?: WorkerEvents;
   /** Decision latency and order statuses are counted here when given. */
   metrics?: WorkerMetrics;
+  /**
+   * The worker's group commit for candles that write only their equity point (shared by all its bots); default
+   * none: every candle is booked in a transaction of its own.
+   */
+  equityBatcher?: EquityBatcher | null;
 }
 
 export class BotRunner {
@@ -81,6 +97,7 @@ export class BotRunner {
   private readonly publish: Publish;
   private readonly events: WorkerEvents;
   private readonly metrics: WorkerMetrics | null;
+  private readonly equityBatcher: EquityBatcher | null;
   private readonly ledger: Ledger;
   private readonly broker: PaperBroker;
   private readonly live: LiveBroker | undefined;
@@ -115,6 +132,7 @@ export class BotRunner {
     this.publish = streamPublisher(options.bus, this.bot.userId, this.bot.id, options.logger);
     this.events = options.events ?? quietEvents;
     this.metrics = options.metrics ?? null;
+    this.equityBatcher = options.equityBatcher ?? null;
     this.ledger = ledger;
     this.resumeAfter = resumeAfter;
     this.lastEquityTime = resumeAfter;
@@ -240,9 +258,7 @@ export class BotRunner {
     this.ledger.mark(symbolIndex, series.close[index] as number);
     this.driveControls(symbolIndex, series, index, time);
     const writeEquity = time > this.lastEquityTime;
-    const booked = await this.database.asService((tx) =>
-      bookCandle(tx, this.bot, this.ledger, { fills, orders: this.changedOrders(), time, writeEquity }),
-    );
+    const booked = await this.book({ fills, orders: this.changedOrders(), time, writeEquity });
     if (writeEquity) this.lastEquityTime = time;
     for (const fill of fills) {
       this.publish('fills', fill);
@@ -293,6 +309,17 @@ export class BotRunner {
     this.publish('orders', accepted);
     if (accepted.status !== persisted.order.status) this.countOrder(accepted.status);
     await this.recordControls();
+  }
+
+  /** Writes the candle's outcome: its own transaction when anything traded, else the equity point alone. */
+  private async book(booking: CandleBooking): Promise<BookedCandle> {
+    const equityOnly = booking.fills.length === 0 && booking.orders.length === 0;
+    if (equityOnly && !booking.writeEquity) return { orders: [], positions: [], equity: null };
+    if (equityOnly && this.equityBatcher !== null) {
+      const equity = await this.equityBatcher.write(equityPoint(this.bot, this.ledger, booking.time));
+      return { orders: [], positions: [], equity };
+    }
+    return this.database.asService((tx) => bookCandle(tx, this.bot, this.ledger, booking));
   }
 
   /**

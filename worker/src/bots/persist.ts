@@ -1,7 +1,8 @@
 /**
  * The bot runner's writes, each one transaction under the service role (the worker's explicit paths):
  * - bookCandle: a closed candle's fills, the orders they changed, the positions they moved and the candle's equity
- *   point, all or nothing (the equity point marks the candle processed: restore.ts resumes after it);
+ *   point, all or nothing (the equity point marks the candle processed: restore.ts resumes after it). A candle
+ *   with nothing but its equity point goes through the worker's group commit instead (equity-batcher.ts);
  * - persistOrder: "persist, then send" step one — the decision's rationale and the pending order row, BEFORE the
  *   broker hears of the order; persistDecision alone for a decision the risk stage refused;
  * - recordSubmission: what the broker said when it got the order.
@@ -24,6 +25,7 @@ import {
   type Position,
   type ServiceScope,
 } from '@keel/db';
+import { equityPoint } from './equity-batcher.ts';
 import { profileTolerance } from './risk-tolerance.ts';
 
 export interface CandleBooking {
@@ -69,16 +71,7 @@ export async function bookCandle(
 }
 
 async function insertEquity(tx: ServiceScope, bot: Bot, ledger: Ledger, time: number): Promise<EquitySnapshot[]> {
-  await tx.equity.insertMany([
-    {
-      userId: bot.userId,
-      botId: bot.id,
-      time,
-      equityQuote: formatDecimal(ledger.equityQuoteExact()),
-      cashQuote: formatDecimal(ledger.cashQuoteExact),
-    },
-  ]);
-  return tx.equity.list({ botId: bot.id, from: new Date(time), to: new Date(time + 1), limit: 1 });
+  return tx.equity.insertReturning([equityPoint(bot, ledger, time)]);
 }
 
 export function upsertPosition(tx: ServiceScope, bot: Bot, ledger: Ledger, symbol: string): Promise<Position> {

@@ -53,7 +53,6 @@ function optionalFraction(text: string): number | null {
 /** The risk limits the form describes; unset required limits are left out so the schema's defaults apply. */
 export function riskOf(values: BotFormValues): Partial<Record<keyof RiskLimits, unknown>> {
   const risk: Partial<Record<keyof RiskLimits, unknown>> = {
-    stopLossFraction: optionalFraction(values.stopLossPercent),
     takeProfitFraction: optionalFraction(values.takeProfitPercent),
     trailingStopFraction: optionalFraction(values.trailingStopPercent),
     onHalt: values.onHalt,
@@ -63,6 +62,7 @@ export function riskOf(values: BotFormValues): Partial<Record<keyof RiskLimits, 
     ['minConfidence', values.minConfidencePercent],
     ['maxCorrelatedExposure', values.maxCorrelatedExposurePercent],
     ['maxVar95', values.maxVar95Percent],
+    ['stopLossFraction', values.stopLossPercent],
   ];
   for (const [key, text] of required) {
     const fraction = percentToFraction(text);
@@ -138,7 +138,7 @@ export function newBotValues(): BotFormValues {
     maxPositionPercent: '10',
     minConfidencePercent: '60',
     maxCorrelatedExposurePercent: '10',
-    maxVar95Percent: '5',
+    maxVar95Percent: '3',
     stopLossPercent: '5',
     takeProfitPercent: '',
     trailingStopPercent: '',
