@@ -2,10 +2,10 @@
  * The dashboard's weight and speed. Builds the app (production), serves the build, and measures for the pages a
  * visitor opens first the JavaScript the browser must download before the page works: every module the server-
  * rendered HTML preloads, gzipped, against the 150 kB budget. Chart and Supabase code load on demand and are listed
- * apart. Then, in Debian's Chromium (when installed), the first contentful paint of the sign-in page; and with a
- * running stack (KEEL_E2E_API_URL + KEEL_E2E_APP_URL, as for the end-to-end tests) the time to the first meaningful
- * paint of the dashboard (the portfolio's numbers on screen) and to the first live update from the stream, for a
- * fresh user's paper bot. Without a stack those are skipped with a message.
+ * apart. Then, in Debian's Chromium (when installed), the first contentful paint of the sign-in page; and on the
+ * real stack — `keel start` started here as the end-to-end suite does, or the one KEEL_E2E_API_URL + KEEL_E2E_APP_URL
+ * name — the time to the first meaningful paint of the dashboard (the portfolio's numbers on screen) and to the
+ * first live update from the stream, for a fresh user's paper bot.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -138,8 +138,7 @@ interface Timings {
 
 async function measureInBrowser(baseUrl: string): Promise<void> {
   const { launchBrowser, newUserContext } = await import('../app/e2e/browser.ts');
-  const { stackFromEnvironment, LIVE_TIMEOUT_MS } = await import('../app/e2e/stack.ts');
-  const { signUp, startFirstPaperBot } = await import('../app/e2e/dashboard-user.ts');
+  const { stackFromEnvironment, startStack, LIVE_TIMEOUT_MS } = await import('../app/e2e/stack.ts');
   const browser = await launchBrowser();
   try {
     const signInPaints: number[] = [];
@@ -165,56 +164,64 @@ async function measureInBrowser(baseUrl: string): Promise<void> {
       ],
     ];
 
-    const stack = stackFromEnvironment();
-    if (stack === null) {
-      printTable('Dashboard in the browser (Chromium, median of 3)', ['measure', 'time', 'where', 'runs'], rows);
-      console.log(
-        'time to first meaningful paint and to first live update: skipped, no running stack ' +
-          '(set KEEL_E2E_API_URL and KEEL_E2E_APP_URL, as for the end-to-end tests)',
-      );
-      return;
+    // The stack named by the environment, else `keel start` on free ports, as the end-to-end suite does.
+    const stack = stackFromEnvironment() ?? (await startStack());
+    try {
+      await measureLiveStack(browser, stack, rows, LIVE_TIMEOUT_MS);
+    } finally {
+      await stack.close();
     }
-    const user = await signUp(browser, stack.appUrl, 'bench');
-    await startFirstPaperBot(user, stack.appUrl, 'Bench bot');
-    const { page } = user;
-    // Measure once the bot trades: its dashboard has an equity curve.
-    await page.goto(`${stack.appUrl}/`);
-    await page.getByTestId('equity-chart').waitFor({ timeout: LIVE_TIMEOUT_MS });
-    const timings: Timings[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      await page.goto(`${stack.appUrl}/`, { waitUntil: 'load' });
-      await page.getByTestId('portfolio-value').waitFor();
-      const liveUpdate = await page
-        .waitForFunction(() => performance.getEntriesByName('keel:first-live-update')[0]?.startTime ?? false, null, {
-          timeout: LIVE_TIMEOUT_MS,
-        })
-        .then((handle) => handle.jsonValue() as Promise<number>)
-        .catch(() => null);
-      timings.push(
-        await page.evaluate(
-          (live) => ({
-            fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
-            meaningful: performance.getEntriesByName('keel:portfolio-painted')[0]?.startTime ?? null,
-            liveUpdate: live,
-          }),
-          liveUpdate,
-        ),
-      );
-    }
-    const pick = (key: keyof Timings) => median(timings.map((t) => t[key]).filter((v): v is number => v !== null));
-    rows.push(
-      ['dashboard, first contentful paint (reload)', ms(pick('fcp')), stack.appUrl, String(RUNS)],
-      ['dashboard, first meaningful paint (portfolio on screen)', ms(pick('meaningful')), stack.appUrl, String(RUNS)],
-      ['dashboard, first live update from the stream', ms(pick('liveUpdate')), stack.appUrl, String(RUNS)],
-    );
-    printTable(
-      'Dashboard in the browser (Chromium, median of 3, from navigation start)',
-      ['measure', 'time', 'where', 'runs'],
-      rows,
-    );
   } finally {
     await browser.close();
   }
+}
+
+/** Time to the first meaningful paint and to the first live update, for a fresh user's paper bot. */
+async function measureLiveStack(
+  browser: import('playwright-core').Browser,
+  stack: import('../app/e2e/stack.ts').E2EStack,
+  rows: string[][],
+  liveTimeoutMs: number,
+): Promise<void> {
+  const { signUp, startFirstPaperBot } = await import('../app/e2e/dashboard-user.ts');
+  const user = await signUp(browser, stack.appUrl, 'bench');
+  await startFirstPaperBot(user, stack.appUrl, 'Bench bot');
+  const { page } = user;
+  // Measure once the bot trades: its dashboard has an equity curve.
+  await page.goto(`${stack.appUrl}/`);
+  await page.getByTestId('equity-chart').waitFor({ timeout: liveTimeoutMs });
+  const timings: Timings[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    await page.goto(`${stack.appUrl}/`, { waitUntil: 'load' });
+    await page.getByTestId('portfolio-value').waitFor();
+    const liveUpdate = await page
+      .waitForFunction(() => performance.getEntriesByName('keel:first-live-update')[0]?.startTime ?? false, null, {
+        timeout: liveTimeoutMs,
+      })
+      .then((handle) => handle.jsonValue() as Promise<number>)
+      .catch(() => null);
+    timings.push(
+      await page.evaluate(
+        (live) => ({
+          fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+          meaningful: performance.getEntriesByName('keel:portfolio-painted')[0]?.startTime ?? null,
+          liveUpdate: live,
+        }),
+        liveUpdate,
+      ),
+    );
+  }
+  const pick = (key: keyof Timings) => median(timings.map((t) => t[key]).filter((v): v is number => v !== null));
+  rows.push(
+    ['dashboard, first contentful paint (reload)', ms(pick('fcp')), stack.appUrl, String(RUNS)],
+    ['dashboard, first meaningful paint (portfolio on screen)', ms(pick('meaningful')), stack.appUrl, String(RUNS)],
+    ['dashboard, first live update from the stream', ms(pick('liveUpdate')), stack.appUrl, String(RUNS)],
+  );
+  printTable(
+    'Dashboard in the browser (Chromium, median of 3, from navigation start)',
+    ['measure', 'time', 'where', 'runs'],
+    rows,
+  );
 }
 
 export async function benchApp(): Promise<void> {

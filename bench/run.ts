@@ -8,12 +8,15 @@ import { benchBacktest } from './backtest.ts';
 import { benchCandleMemory } from './candle-memory.ts';
 import { benchDatabase } from './db.ts';
 import { benchEdge } from './edge.ts';
+import { benchFaults } from './faults.ts';
 import { benchFeatures } from './features.ts';
 import { benchIndicators } from './indicators.ts';
+import { benchLoad } from './load.ts';
 import { benchMarketDataTiers } from './market-data-tiers.ts';
 import { benchNotifications } from './notifications.ts';
 import { benchPpo } from './ppo.ts';
 import { benchRisk } from './risk.ts';
+import { benchWorkerScale } from './worker-scale.ts';
 
 const benchmarks: Record<string, () => void | Promise<void>> = {
   app: benchApp,
@@ -28,6 +31,9 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   db: benchDatabase,
   notifications: benchNotifications,
   tiers: benchMarketDataTiers,
+  'worker-scale': benchWorkerScale,
+  faults: benchFaults,
+  load: benchLoad,
 };
 
 const only = process.argv.slice(2);

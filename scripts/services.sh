@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# services.sh install|start|stop|status|env — throwaway test services on loopback, from the recipe in
+# services.sh install|start|stop|status|env|down|up — throwaway test services on loopback, from the recipe in
 # ../shared/docs/services.md: PostgreSQL 15 + pgTAP (+ pg_prove), Redis 7, VictoriaMetrics.
 #
 #   bash scripts/services.sh install   # Debian, as root: apt-get only what is missing
 #   bash scripts/services.sh start     # fresh data under $SVC_DIR (wiped), ready in about 1 s
 #   eval "$(bash scripts/services.sh env)"   # DATABASE_URL, REDIS_URL, VM_URL for tests and benchmarks
 #   bash scripts/services.sh stop
+#   bash scripts/services.sh down pg|redis|vm   # stop one service, keeping its data (fault benchmarks)
+#   bash scripts/services.sh up pg|redis|vm     # start it again on the data it had
 #
 # Ports come from PG_PORT, REDIS_PORT and VM_PORT; every state file lives under SVC_DIR. The clusters are
 # for tests only: fsync is off and authentication is `trust` on 127.0.0.1.
@@ -78,6 +80,13 @@ install() {
   echo "services: installed ${DEBIAN_PACKAGES[*]} in $(($(ms) - t)) ms"
 }
 
+launch_pg() {
+  local d=$SVC_DIR/pg
+  as_pg "$PGBIN/pg_ctl" -D "$d/data" -l "$d/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $d -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null
+}
+
 start_pg() {
   local d=$SVC_DIR/pg t
   t=$(ms)
@@ -85,9 +94,7 @@ start_pg() {
   mkdir -p "$d"
   is_root && chown postgres:postgres "$d"
   as_pg "$PGBIN/initdb" -D "$d/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 --no-sync >"$d/initdb.log"
-  as_pg "$PGBIN/pg_ctl" -D "$d/data" -l "$d/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $d -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    start >/dev/null
+  launch_pg
   "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -c "create database $PG_DATABASE"
   "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$PG_DATABASE" -v ON_ERROR_STOP=1 \
     -c "create extension if not exists pgtap"
@@ -110,20 +117,49 @@ start_vm() {
   t=$(ms)
   rm -rf "$d"
   mkdir -p "$d"
+  launch_vm
+  echo "victoria-metrics ready on 127.0.0.1:$VM_PORT in $(($(ms) - t)) ms"
+}
+
+launch_vm() {
+  local d=$SVC_DIR/vm
   # -retentionPeriod=100y keeps fixtures with old dates; the two -search flags make fresh writes readable.
   victoria-metrics -storageDataPath="$d/data" -httpListenAddr="127.0.0.1:$VM_PORT" \
     -retentionPeriod=100y -search.latencyOffset=0s -search.disableCache >"$d/vm.log" 2>&1 &
   echo $! >"$d/vm.pid"
   wait_for 30 curl -sf "http://127.0.0.1:$VM_PORT/health"
-  echo "victoria-metrics ready on 127.0.0.1:$VM_PORT in $(($(ms) - t)) ms"
 }
 
-stop() {
+stop_pg() {
   if [ -f "$SVC_DIR/pg/data/postmaster.pid" ]; then
     as_pg "$PGBIN/pg_ctl" -D "$SVC_DIR/pg/data" -m fast -w stop >/dev/null || true
   fi
+}
+
+stop() {
+  stop_pg
   stop_pidfile "$SVC_DIR/redis/redis.pid"
   stop_pidfile "$SVC_DIR/vm/vm.pid"
+}
+
+# One service down and up again, the others untouched: PostgreSQL and VictoriaMetrics keep their data; Redis has
+# none to keep (no persistence), as after a real Redis restart.
+down() {
+  case "${1:-}" in
+  pg) stop_pg ;;
+  redis) stop_pidfile "$SVC_DIR/redis/redis.pid" ;;
+  vm) stop_pidfile "$SVC_DIR/vm/vm.pid" ;;
+  *) echo "usage: $0 down pg|redis|vm" >&2 && return 2 ;;
+  esac
+}
+
+up() {
+  case "${1:-}" in
+  pg) launch_pg ;;
+  redis) start_redis ;;
+  vm) launch_vm ;;
+  *) echo "usage: $0 up pg|redis|vm" >&2 && return 2 ;;
+  esac
 }
 
 # A stale run (a killed test runner) would hold the ports: stop it before starting afresh.
@@ -158,8 +194,10 @@ start) start ;;
 stop) stop ;;
 status) status ;;
 env) env_ ;;
+down) down "${2:-}" ;;
+up) up "${2:-}" ;;
 *)
-  echo "usage: $0 install|start|stop|status|env" >&2
+  echo "usage: $0 install|start|stop|status|env|down|up" >&2
   exit 2
   ;;
 esac

@@ -12,7 +12,8 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { accessTokens } from './auth/access-tokens.ts';
-import { authenticate, requireScope } from './auth/authenticate.ts';
+import { authenticate, knownSessionRateLimitKey, requireScope } from './auth/authenticate.ts';
+import { invalidateOnWrite } from './cache/invalidate-on-write.ts';
 import { bodyLimitMiddleware, strictJsonMiddleware } from './http/body.ts';
 import type { AppEnv, EdgeApp } from './http/context.ts';
 import { onError, onNotFound } from './http/errors.ts';
@@ -37,7 +38,7 @@ import { registerModelRoutes } from './routes/models.ts';
 import { registerNotificationChannelRoutes } from './routes/notification-channels.ts';
 import { registerOrderRoutes } from './routes/orders.ts';
 import { registerPlatformRoutes } from './routes/platform.ts';
-import { registerPortfolioRoutes } from './routes/portfolio.ts';
+import { portfolioSnapshotCache, registerPortfolioRoutes } from './routes/portfolio.ts';
 import { registerProfileRoutes } from './routes/profile.ts';
 import { registerStreamRoutes } from './routes/stream.ts';
 import type { StreamStats } from './stream/connection.ts';
@@ -97,9 +98,14 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   });
   // CORS is a browser's protocol: requests without an Origin (servers, bots, curl) skip it.
   app.use('*', (c, next) => (c.req.header('origin') === undefined ? next() : corsForDashboard(c, next)));
-  app.use('*', ipRateLimit(deps, config.rateLimits.perIp, 'ip', 'per-IP'));
+  app.use(
+    '*',
+    ipRateLimit(deps, config.rateLimits.perIp, 'ip', 'per-IP', { knownPrincipalKey: knownSessionRateLimitKey(tokens) }),
+  );
   app.use('*', bodyLimitMiddleware(config));
   app.use('*', strictJsonMiddleware(config));
+  const portfolioSnapshots = portfolioSnapshotCache(deps);
+  app.use('*', invalidateOnWrite([portfolioSnapshots]));
 
   registerHealthRoutes(app, kit);
   registerDocsRoutes(app);
@@ -109,7 +115,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   registerBotRoutes(app, kit);
   registerOrderRoutes(app, kit);
   registerFillRoutes(app, kit);
-  registerPortfolioRoutes(app, kit);
+  registerPortfolioRoutes(app, kit, portfolioSnapshots);
   registerCandleRoutes(app, kit);
   registerDecisionRoutes(app, kit);
   registerBacktestRoutes(app, kit);

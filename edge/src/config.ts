@@ -46,6 +46,11 @@ export interface EdgeConfig {
   trustProxy: boolean;
   /** TELEGRAM_BOT_USERNAME: the Keel bot users link their chat with (shown with a link code); null: not set. */
   telegramBotUsername: string | null;
+  /**
+   * GET /v1/portfolio's per-user snapshot cache (cache/user-snapshot-cache.ts): an answer is served for at most
+   * ttlMs after its read started, or until the worker publishes a change; 0 turns the cache off.
+   */
+  portfolioCache: { ttlMs: number; maxUsers: number };
   stream: {
     /** A WebSocket whose unsent data exceeds this is a slow client: it is closed, never buffered further. */
     maxBufferedBytes: number;
@@ -75,6 +80,7 @@ export const DEFAULTS = {
   rateLimits: { perIp: 600, perPrincipal: 1200, authPerIp: 20, windowMs: MINUTE_MS },
   bodyLimitBytes: 64 * 1024,
   maxJsonDepth: 32,
+  portfolioCache: { ttlMs: 1000, maxUsers: 10_000 },
   stream: { maxBufferedBytes: 1024 * 1024, maxConnectionsPerUser: 20 },
 } as const;
 
@@ -145,6 +151,10 @@ export function configFromEnv(env: Env, overrides: Partial<EdgeConfig> = {}): Ed
     maxJsonDepth: DEFAULTS.maxJsonDepth,
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     telegramBotUsername: env.TELEGRAM_BOT_USERNAME?.replace(/^@/, '') || null,
+    portfolioCache: {
+      ttlMs: integer(env, 'PORTFOLIO_CACHE_TTL_MS', DEFAULTS.portfolioCache.ttlMs),
+      maxUsers: DEFAULTS.portfolioCache.maxUsers,
+    },
     stream: { ...DEFAULTS.stream },
     ...overrides,
   };

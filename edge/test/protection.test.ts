@@ -50,6 +50,38 @@ describe('rate limits', () => {
     expect((await h.request('GET', '/v1/bots', { token: busy })).status).toBe(200);
   });
 
+  it('per user: a session token counts once per request, also when its check rides with the per-IP one', async () => {
+    const h = await harness({
+      config: { rateLimits: { perIp: 100, perPrincipal: 3, authPerIp: 0, windowMs: WINDOW_MS } },
+    });
+    h.clock.nowMs = Math.floor(h.clock.nowMs / WINDOW_MS) * WINDOW_MS;
+    const user = await signUp(h, 'session-limits');
+    // The first request verifies the token; the next ones are known and counted beside the per-IP hit.
+    for (let i = 0; i < 3; i++) {
+      const ok = await h.request('GET', '/v1/bots', { token: user.token });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('ratelimit')).toContain(`remaining=${2 - i}`);
+    }
+    const limited = await h.request('GET', '/v1/bots', { token: user.token });
+    expect(limited.status).toBe(429);
+    expect((await json(limited)).detail).toMatch(/per-user limit is 3/);
+  });
+
+  it('per IP: still refuses a known session first when the address is over its budget', async () => {
+    const h = await harness({
+      config: { rateLimits: { perIp: 3, perPrincipal: 100, authPerIp: 0, windowMs: WINDOW_MS } },
+    });
+    h.clock.nowMs = Math.floor(h.clock.nowMs / WINDOW_MS) * WINDOW_MS;
+    const user = await signUp(h, 'ip-limits');
+    const ip = '203.0.113.77';
+    for (let i = 0; i < 3; i++)
+      expect((await h.request('GET', '/v1/bots', { token: user.token, ip })).status).toBe(200);
+    const limited = await h.request('GET', '/v1/bots', { token: user.token, ip });
+    expect(limited.status).toBe(429);
+    expect((await json(limited)).detail).toMatch(/per-IP limit is 3/);
+    expect((await h.request('GET', '/v1/bots', { token: user.token, ip: '203.0.113.78' })).status).toBe(200);
+  });
+
   it('sign-in attempts have their own, tighter budget per IP', async () => {
     const h = await harness({
       config: { rateLimits: { perIp: 0, perPrincipal: 0, authPerIp: 3, windowMs: WINDOW_MS } },

@@ -70,11 +70,11 @@ export interface StartWorkerOptions {
    */
   env?: Readonly<Record<string, string | undefined>>;
   /** Notification outbox tuning (capacity, attempts, backoff); defaults in notifications/delivery-queue.ts. */
-  notificationQueue?: Pick<
-    DeliveryQueueOptions<unknown>,
-    'capacity' | 'maxAttempts' | 'retryBaseMs'
-  > /** The platform's PPO models folder (versions + CURRENT, `keel train --out`); absent: rule agents only. */;
+  notificationQueue?: Pick<DeliveryQueueOptions<unknown>, 'capacity' | 'maxAttempts' | 'retryBaseMs'>;
+  /** The platform's PPO models folder (versions + CURRENT, `keel train --out`); absent: rule agents only. */
   modelsDir?: string;
+  /** Wait before a failed bot is started again, doubling per failure (max 15 min); default 30 s. */
+  failedRetryMs?: number;
   /**
    * Equity-only candles through one shared group commit (default true); false books every candle in its own
    * transaction (the benchmark's baseline).
@@ -95,10 +95,15 @@ export interface RunningWorker {
 
 const DEFAULT_POLL_MS = 5_000;
 const DEFAULT_LEASE_MS = 30_000;
+/** A failed bot's first retry, doubling per failure up to FAILED_RETRY_MAX_MS. */
+const DEFAULT_FAILED_RETRY_MS = 30_000;
+const FAILED_RETRY_MAX_MS = 15 * 60_000;
 /** Bots claimed per statement; a lease round claims again while a full batch comes back. */
 const CLAIM_BATCH = 1_000;
 /** Bots started (or stopped) at once: each start is a few short transactions, so a handful keep the pool busy. */
 const START_CONCURRENCY = 8;
+/** Most leases a restarted worker takes back in its first statement: all of them, in practice. */
+const TAKE_BACK_LIMIT = 100_000;
 /** Lease rounds that may be missed before the worker calls itself not ready. */
 const MISSED_TICKS_BEFORE_NOT_READY = 3;
 const READINESS_DATABASE_TIMEOUT_MS = 2_000;
@@ -142,11 +147,21 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   /** Bots whose lease this worker holds (running, halted by a kill switch, or failed here). */
   const held = new Set<string>();
   let renewedAt = Number.NEGATIVE_INFINITY;
-  /** After a restart under the same workerId, the first round takes back the leases this owner still holds. */
-  let firstRound = true;
+  /** The first round takes back the leases a run of this worker under the same name left (a restart). */
+  let takeBackOwn = true;
   const equity = options.groupCommit === false ? null : equityBatcher(database);
-  /** Bots that failed in this process: not restarted until the worker restarts (no crash loop). */
-  const failed = new Set<string>();
+  /**
+   * Bots that failed in this process and when they may start again: a doubling backoff, not a crash loop, and not
+   * a bot stopped for good by a passing fault (a database restart fails every bot at once; they come back).
+   */
+  const failed = new Map<string, { attempts: number; retryAt: number }>();
+  const failedRetryMs = options.failedRetryMs ?? DEFAULT_FAILED_RETRY_MS;
+  const markFailed = (botId: string) => {
+    const attempts = (failed.get(botId)?.attempts ?? 0) + 1;
+    const backoff = Math.min(FAILED_RETRY_MAX_MS, failedRetryMs * 2 ** (attempts - 1));
+    failed.set(botId, { attempts, retryAt: Date.now() + backoff });
+  };
+  const mayStart = (botId: string) => (failed.get(botId)?.retryAt ?? 0) <= Date.now();
   let stopping = false;
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<void> = Promise.resolve();
@@ -220,8 +235,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const announce = (bot: Bot, state: Bot['state'], reason: string | null) =>
     streamPublisher(bus, bot.userId, bot.id, logger)('bots', { state, reason });
 
+  /** Bots started by the handleAll call under way: reported running together, in one statement. */
+  let startedInBatch: Bot[] = [];
+
   async function startBot(bot: Bot): Promise<void> {
-    await report(bot.id, 'starting', null);
+    // A paper bot starts in one transaction; a live one reconciles first, which can take a while: say so.
+    if (bot.mode === 'live') await report(bot.id, 'starting', null);
     const botLogger = logger.child({ botId: bot.id });
     // A live bot trades only after reconciling with its exchange (fail-closed); paper bots have no venue to ask.
     const live =
@@ -229,7 +248,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         ? await startLiveBot(database, bot, withWorkerEvents(options.live, bot), botLogger)
         : null;
     if (live !== null && live.status === 'refused') {
-      if (!live.retry) failed.add(bot.id);
+      if (!live.retry) markFailed(bot.id);
       await stopBot(bot, 'error', live.reason.slice(0, 500));
       return;
     }
@@ -254,9 +273,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     for (const symbol of bot.symbols) options.marketData?.watch(hub, symbol, bot.timeframe);
     breakerStates.set(bot.id, bot.breakerTrippedAt === null ? 'ACTIVE' : 'HALTED');
     running.set(bot.id, { runner, unsubscribe });
-    await report(bot.id, 'running', null);
-    announce(bot, 'running', null);
-    logger.info({ botId: bot.id, symbols: bot.symbols, timeframe: bot.timeframe }, 'bot running');
+    startedInBatch.push(bot);
   }
 
   async function stopBot(bot: Bot, state: Bot['state'], reason: string | null, releaseLease = true): Promise<void> {
@@ -277,6 +294,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   async function handle(bot: Bot, killSwitch: string | undefined): Promise<void> {
     const isRunning = running.has(bot.id);
     if (bot.desiredState !== 'running') {
+      failed.delete(bot.id);
       await stopBot(bot, bot.desiredState === 'paused' ? 'paused' : 'stopped', null);
     } else if (killSwitch !== undefined) {
       // Halted, lease kept: this worker resumes the bot once the switch is released and its owner still wants it.
@@ -286,11 +304,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       }
     } else if (bot.mode !== 'paper' && options.live === undefined) {
       await stopBot(bot, 'error', 'live trading is not configured on this worker (KEEL_MASTER_KEY is not set)');
-    } else if (!isRunning && !failed.has(bot.id)) {
+    } else if (!isRunning && mayStart(bot.id)) {
       try {
         await startBot(bot);
       } catch (error) {
-        failed.add(bot.id);
+        markFailed(bot.id);
         logger.error({ botId: bot.id, error: String(error) }, 'bot could not start');
         await stopBot(bot, 'error', String(error).slice(0, 500));
       }
@@ -300,7 +318,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   async function tick(): Promise<void> {
     for (const [botId, entry] of running) {
       if (entry.runner.failure !== null) {
-        failed.add(botId);
+        markFailed(botId);
         const paused = entry.runner.failure instanceof BotPausedError;
         if (paused) await pauseLiveBot(database, botId);
         await stopBot(entry.runner.bot, paused ? 'paused' : 'error', entry.runner.failure.message.slice(0, 500));
@@ -309,27 +327,32 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     await renewHeld();
     lastTickAt = Date.now();
     for (;;) {
-      const skipOwn = !firstRound;
-      const claimed = await database.asService((tx) =>
-        tx.bots.claimLeases(workerId, { leaseMs, limit: CLAIM_BATCH, skipOwn }),
-      );
+      // The take-back is one statement: repeated, it would find the same bots again.
+      const which = takeBackOwn ? 'own' : 'new';
+      const limit = takeBackOwn ? TAKE_BACK_LIMIT : CLAIM_BATCH;
+      const claimed = await database.asService((tx) => tx.bots.claimLeases(workerId, { leaseMs, limit, which }));
       for (const bot of claimed) held.add(bot.id);
       await handleAll(claimed);
+      if (takeBackOwn) {
+        takeBackOwn = false;
+        continue;
+      }
       if (claimed.length < CLAIM_BATCH) break;
       // Starting thousands of bots takes a while: the leases claimed first must not lapse meanwhile.
       if (Date.now() - renewedAt > leaseMs / 3) await renewHeld();
     }
-    firstRound = false;
     hub.start();
   }
 
-  /** The heartbeat: one statement for every lease held; a lease lost means another worker has the bot. */
+  /**
+   * The heartbeat: one statement for every lease held (a lease lost means another worker has the bot), then the
+   * held bots whose desired state, reported state or kill switches call for handling: a few, not thousands of rows.
+   */
   async function renewHeld(): Promise<void> {
-    const renewed = await database.asService((tx) => tx.bots.renewLeases(workerId, [...held], leaseMs));
+    const stillHeld = new Set(await database.asService((tx) => tx.bots.renewLeases(workerId, [...held], leaseMs)));
     renewedAt = Date.now();
-    const renewedIds = new Set(renewed.map((bot) => bot.id));
     for (const botId of held) {
-      if (renewedIds.has(botId)) continue;
+      if (stillHeld.has(botId)) continue;
       held.delete(botId);
       const entry = running.get(botId);
       if (entry === undefined) continue;
@@ -337,14 +360,32 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       for (const unsubscribe of entry.unsubscribe) unsubscribe();
       running.delete(botId);
     }
-    await handleAll(renewed);
+    const ids = [...held];
+    const killSwitched = await database.asService((tx) => tx.bots.killSwitched(ids));
+    const attention = await database.asService((tx) => tx.bots.needingAttention(ids, [...killSwitched.keys()]));
+    await handleAll(attention, killSwitched);
   }
 
   /** Each bot as its desired state and the kill switches say, START_CONCURRENCY at a time. */
-  async function handleAll(bots: readonly Bot[]): Promise<void> {
+  async function handleAll(bots: readonly Bot[], knownKillSwitches?: ReadonlyMap<string, string>): Promise<void> {
     if (bots.length === 0) return;
-    const killSwitched = await database.asService((tx) => tx.bots.killSwitched(bots.map((bot) => bot.id)));
+    const killSwitched =
+      knownKillSwitches ?? (await database.asService((tx) => tx.bots.killSwitched(bots.map((bot) => bot.id))));
+    startedInBatch = [];
     await inParallel(bots, START_CONCURRENCY, (bot) => handle(bot, killSwitched.get(bot.id)));
+    // Only those still running: one may have failed, or lost its lease, since it started.
+    const started = startedInBatch.filter((bot) => running.has(bot.id));
+    if (started.length === 0) return;
+    await database.asService((tx) =>
+      tx.bots.reportStates(
+        started.map((bot) => bot.id),
+        'running',
+      ),
+    );
+    for (const bot of started) {
+      announce(bot, 'running', null);
+      logger.info({ botId: bot.id, symbols: bot.symbols, timeframe: bot.timeframe }, 'bot running');
+    }
   }
 
   function schedule(): void {

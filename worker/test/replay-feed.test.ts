@@ -47,6 +47,18 @@ describe('ReplayFeed', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(handled.length).toBe(count);
   });
+  it('begins at firstIndex: the candles before it are history, delivered to nobody', async () => {
+    const feed = new ReplayFeed(syntheticMarket({ candles: 40 }), 'max', { firstIndex: 30 });
+    const handled: number[] = [];
+    feed.subscribe(async (_series, index) => {
+      handled.push(index);
+    });
+    feed.start();
+    while (!feed.finished) await new Promise((resolve) => setTimeout(resolve, 5));
+    await feed.stop();
+    expect(handled).toEqual(Array.from({ length: 10 }, (_, i) => 30 + i));
+    expect(() => new ReplayFeed(syntheticMarket({ candles: 40 }), 'max', { firstIndex: 40 })).toThrow(/firstIndex/);
+  });
 });
 
 describe('candle sources', () => {

@@ -21,6 +21,8 @@ const LEEWAY_MS = 30_000;
 export interface AccessTokens {
   /** Verified claims of a user's access token; JwtError when it is not one. */
   verify(token: string): Promise<JwtClaims>;
+  /** The claims of a token verify() accepted before and that has not expired since; null otherwise (no checking). */
+  known(token: string): JwtClaims | null;
   /** Self-hosted mode only: a signed access token for the user. */
   issue(user: { userId: string; email: string; sessionId: string }): Promise<{ token: string; expiresIn: number }>;
 }
@@ -42,13 +44,19 @@ export function accessTokens(
   const nowSeconds = () => Math.floor(options.clock.now() / 1000);
   const verified = new Map<string, JwtClaims>();
 
+  function known(token: string): JwtClaims | null {
+    const claims = verified.get(token);
+    if (claims === undefined) return null;
+    if ((claims.exp as number) * 1000 + LEEWAY_MS >= options.clock.now()) return claims;
+    verified.delete(token);
+    return null;
+  }
+
   return {
+    known,
     async verify(token) {
-      const known = verified.get(token);
-      if (known !== undefined) {
-        if ((known.exp as number) * 1000 + LEEWAY_MS >= options.clock.now()) return known;
-        verified.delete(token);
-      }
+      const remembered = known(token);
+      if (remembered !== null) return remembered;
       const payload = await verifyJwt(token, resolveKey, { audience: options.audience, nowSeconds: nowSeconds() });
       if (payload.role !== 'authenticated') throw new JwtError(`role is ${String(payload.role)}, not authenticated`);
       if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) throw new JwtError('sub is not a user id');

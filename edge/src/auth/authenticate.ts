@@ -4,7 +4,7 @@
  * admit the client) or an access token (a JWT, verified as its mode says). Both end as a Principal whose claims
  * are the user's: every database call after this runs as that user, under row-level security.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../http/context.ts';
 import { forbidden, unauthorized } from '../http/problem.ts';
 import type { EdgeDeps } from '../ports.ts';
@@ -16,11 +16,12 @@ import { ALL_SCOPES, type Principal, type Scope, scopeFromDatabase } from './pri
 export const API_TOKEN_PREFIX = 'keel_';
 const MAX_TOKEN_LENGTH = 4096;
 const UNKNOWN_ADDRESS = '::';
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 function bearerToken(request: Request, allowQueryToken: boolean): string | null {
   const header = request.headers.get('authorization');
   if (header !== null) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const match = BEARER.exec(header);
     if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"');
     return match[1] as string;
   }
@@ -72,6 +73,24 @@ async function sessionPrincipal(tokens: AccessTokens, token: string): Promise<Pr
   }
 }
 
+/** A signed-in user's sessions share one per-user rate limit. */
+function sessionRateLimitKey(userId: string): string {
+  return `user:${userId}`;
+}
+
+/**
+ * The per-user rate-limit key of a request carrying a session token this edge has verified before (no I/O, no
+ * verification: anything else is null and goes through authenticate()). For ipRateLimit's knownPrincipalKey.
+ */
+export function knownSessionRateLimitKey(tokens: AccessTokens): (c: Context<AppEnv>) => string | null {
+  return (c) => {
+    const token = BEARER.exec(c.req.header('authorization') ?? '')?.[1];
+    if (token === undefined || token.startsWith(API_TOKEN_PREFIX)) return null;
+    const claims = tokens.known(token);
+    return claims === null ? null : sessionRateLimitKey(claims.sub);
+  };
+}
+
 export function authenticate(
   deps: EdgeDeps,
   tokens: AccessTokens,
@@ -86,14 +105,18 @@ export function authenticate(
       ? await apiTokenPrincipal(deps, token, c.get('clientIp'), c.get('requestId'))
       : await sessionPrincipal(tokens, token);
     c.set('principal', principal);
-    const key = principal.via === 'api-token' ? `token:${principal.credentialId}` : `user:${principal.userId}`;
-    await enforceRateLimit(
-      deps,
-      c,
-      key,
-      deps.config.rateLimits.perPrincipal,
-      principal.via === 'api-token' ? 'API token' : 'per-user',
-    );
+    const key =
+      principal.via === 'api-token' ? `token:${principal.credentialId}` : sessionRateLimitKey(principal.userId);
+    // Already counted with the per-IP hit when the token was known before this request (ipRateLimit).
+    if (c.get('rateLimitedKey') !== key) {
+      await enforceRateLimit(
+        deps,
+        c,
+        key,
+        deps.config.rateLimits.perPrincipal,
+        principal.via === 'api-token' ? 'API token' : 'per-user',
+      );
+    }
     await next();
   };
 }

@@ -19,7 +19,7 @@ function hasBody(request: Request): boolean {
 }
 
 export function bodyLimitMiddleware(config: EdgeConfig): MiddlewareHandler<AppEnv> {
-  return bodyLimit({
+  const limit = bodyLimit({
     maxSize: config.bodyLimitBytes,
     onError: () => {
       throw new ProblemError(413, 'The request body is too large', {
@@ -27,6 +27,9 @@ export function bodyLimitMiddleware(config: EdgeConfig): MiddlewareHandler<AppEn
       });
     },
   });
+  // GET and HEAD carry no body (@hono/node-server gives them none); asking for one would build the full WHATWG
+  // Request of every read, which @hono/node-server otherwise never makes.
+  return (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next));
 }
 
 export function strictJsonMiddleware(config: EdgeConfig): MiddlewareHandler<AppEnv> {

@@ -12,6 +12,8 @@ export interface AppVariables {
   clientIp: string | undefined;
   /** Set by the authenticate middleware on user routes. */
   principal: Principal;
+  /** The per-principal rate-limit key already counted for this request (by ipRateLimit), if any. */
+  rateLimitedKey: string | undefined;
 }
 
 export type AppEnv = { Variables: AppVariables };

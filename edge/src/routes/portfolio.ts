@@ -6,14 +6,17 @@
  * with its latest equity snapshot, the one before the 24-hour mark and the one before midnight UTC (each a backward
  * scan of equity_snapshots_bot_time_key), its open positions (positions_bot_symbol_key) and the profile's currency
  * (primary key). It is raw SQL under the user's role and claims, so row-level security still decides what exists.
+ * Its answer is kept per user for a moment (cache/user-snapshot-cache.ts): polling dashboards and API clients then
+ * cost no database round trip until the worker announces a change or the snapshot's TTL ends.
  */
 import { z } from '@hono/zod-openapi';
 import { EquityCurve, EquityQuery, Portfolio, Position, RiskSnapshot } from '@keel/contract';
 import { historicalVar, periodReturns, sharpeRatio } from '@keel/core/backtest/metrics.ts';
 import type { Bot as BotRow, EquitySnapshot, Position as PositionRow, UserScope } from '@keel/db';
+import { type UserSnapshotCache, userSnapshotCache } from '../cache/user-snapshot-cache.ts';
 import type { EdgeApp } from '../http/context.ts';
 import { component, json, problems, type RouteKit, USER_PROBLEMS, userRoute } from '../http/route-kit.ts';
-import { singleFlight } from '../http/single-flight.ts';
+import type { EdgeDeps } from '../ports.ts';
 import { downsampleCurve } from '../series/downsample-curve.ts';
 
 const PORTFOLIO_SQL = `
@@ -66,6 +69,22 @@ const RISK_MAX_POINTS = 100_000;
 const EQUITY_WINDOW_MS = 30 * 24 * 3600 * 1000;
 /** Most snapshots read per bot for one chart before downsampling: 30 days at one a minute fit. */
 const EQUITY_MAX_READ = 100_000;
+
+/** What the worker publishes when a user's portfolio moves; prices do not move it (no mark-to-market here). */
+const PORTFOLIO_CHANNELS = new Set(['fills', 'orders', 'positions', 'equity', 'bots'] as const);
+
+type PortfolioView = z.infer<typeof Portfolio>;
+
+/** The per-user snapshots GET /v1/portfolio serves from (the consistency rule: cache/user-snapshot-cache.ts). */
+export function portfolioSnapshotCache(deps: EdgeDeps): UserSnapshotCache<PortfolioView> {
+  return userSnapshotCache<PortfolioView>({
+    bus: deps.bus,
+    clock: deps.clock,
+    ttlMs: deps.config.portfolioCache.ttlMs,
+    maxUsers: deps.config.portfolioCache.maxUsers,
+    invalidatedBy: PORTFOLIO_CHANNELS,
+  });
+}
 
 function trimDecimal(text: string): string {
   if (!text.includes('.')) return text;
@@ -151,10 +170,39 @@ export function riskOf(
   };
 }
 
-export function registerPortfolioRoutes(app: EdgeApp, kit: RouteKit): void {
+function portfolioView(raw: Record<string, unknown> | undefined): PortfolioView {
+  const row = portfolioRow.parse(raw);
+  const dayAgo = row.equityDayAgo === null ? null : Number(row.equityDayAgo);
+  return {
+    equityQuote: trimDecimal(row.equityQuote),
+    cashQuote: trimDecimal(row.cashQuote),
+    changeQuote24h: trimDecimal(row.changeQuote24h),
+    changeFraction24h: dayAgo !== null && dayAgo > 0 ? Number(row.changeQuote24h) / dayAgo : null,
+    dailyPnlQuote: trimDecimal(row.dailyPnlQuote),
+    winRate: null,
+    openPositions: row.openPositions,
+    runningBots: row.runningBots,
+    currency: row.currency ?? 'USDT',
+  };
+}
+
+/** The consistency rule of GET /v1/portfolio, as API users read it in the OpenAPI document. */
+function portfolioConsistency(ttlMs: number): string {
+  if (ttlMs === 0) return 'Read afresh for every request; concurrent requests of one user share one read.';
+  return (
+    `Served from a per-user snapshot for at most ${ttlMs} ms after it was read. A fill, order, position, equity ` +
+    'or bot change the worker publishes for you, or a write you make through this API server, makes the next ' +
+    'request read afresh; a change that reaches this server by neither way (a write through another API server, ' +
+    `a lost message) shows within ${ttlMs} ms. Concurrent requests of one user share one read.`
+  );
+}
+
+export function registerPortfolioRoutes(
+  app: EdgeApp,
+  kit: RouteKit,
+  snapshots: UserSnapshotCache<PortfolioView>,
+): void {
   const tags = ['portfolio'];
-  // Concurrent reads of one user's portfolio share one statement (keyed by the verified user id).
-  const portfolioReads = singleFlight<Record<string, unknown>[]>();
 
   app.openapi(
     userRoute(kit, 'read', {
@@ -162,27 +210,17 @@ export function registerPortfolioRoutes(app: EdgeApp, kit: RouteKit): void {
       path: '/v1/portfolio',
       tags,
       summary: 'Your portfolio across bots: equity, cash, change, open positions',
+      description: portfolioConsistency(kit.deps.config.portfolioCache.ttlMs),
       responses: { 200: json(component(Portfolio, 'Portfolio'), 'The portfolio now'), ...problems(...USER_PROBLEMS) },
     }),
     async (c) => {
       const userId = c.get('principal').userId;
-      const [raw] = await portfolioReads.run(userId, () => kit.readAsUser(c, PORTFOLIO_SQL, [userId]));
-      const row = portfolioRow.parse(raw);
-      const dayAgo = row.equityDayAgo === null ? null : Number(row.equityDayAgo);
-      return c.json(
-        {
-          equityQuote: trimDecimal(row.equityQuote),
-          cashQuote: trimDecimal(row.cashQuote),
-          changeQuote24h: trimDecimal(row.changeQuote24h),
-          changeFraction24h: dayAgo !== null && dayAgo > 0 ? Number(row.changeQuote24h) / dayAgo : null,
-          dailyPnlQuote: trimDecimal(row.dailyPnlQuote),
-          winRate: null,
-          openPositions: row.openPositions,
-          runningBots: row.runningBots,
-          currency: row.currency ?? 'USDT',
-        },
-        200,
-      );
+      // Keyed by the verified user id, read as that user under RLS: a snapshot only ever reaches its own user.
+      const portfolio = await snapshots.get(userId, async () => {
+        const [raw] = await kit.readAsUser(c, PORTFOLIO_SQL, [userId]);
+        return portfolioView(raw);
+      });
+      return c.json(portfolio, 200);
     },
   );
 

@@ -70,7 +70,7 @@ describe('keel with the agents', () => {
     expect(result.stdout).toContain('no look-ahead bias');
   });
 
-  it('refuses a bad risk tolerance, and ppo until the PPO agent is plugged in, with exit code 2', () => {
+  it('refuses a bad risk tolerance, and ppo without --model DIR, with exit code 2', () => {
     const tolerance = keel(['backtest', '--csv', first, '--strategy', 'ensemble', '--risk-tolerance', 'yolo']);
     expect(tolerance.code).toBe(2);
     expect(tolerance.stderr).toContain('--risk-tolerance must be one of low, medium, high');

@@ -90,6 +90,12 @@ export interface BotRunnerOptions {
   equityBatcher?: EquityBatcher | null;
 }
 
+/**
+ * Candles a catching-up bot warms up on before it lets the event loop turn: 10,000 bots warming up on 700 candles
+ * at once would otherwise hold off timers and I/O — the lease heartbeat among them — for longer than a lease.
+ */
+const WARM_UP_CANDLES_PER_TURN = 50;
+
 export class BotRunner {
   readonly bot: Bot;
   private readonly database: Database;
@@ -169,10 +175,9 @@ export class BotRunner {
   /** Rebuilds the bot from the database (restore.ts) and re-derives its positions from the fills. */
   static async start(options: BotRunnerOptions): Promise<BotRunner> {
     const { bot, database, logger } = options;
-    const riskTolerance = agentTolerance(
-      await database.asService(async (tx) => (await tx.profiles.get(bot.userId)).riskTolerance),
-    );
-    const restored = await database.asService(async (tx) => {
+    // One transaction per start: at 10,000 bots a worker's pickup time is mostly round trips.
+    const { riskTolerance, restored } = await database.asService(async (tx) => {
+      const riskTolerance = agentTolerance((await tx.profiles.get(bot.userId)).riskTolerance);
       const state = await restoreBot(tx, bot);
       for (const symbol of bot.symbols) await upsertPosition(tx, bot, state.ledger, symbol);
       await tx.audit.record({
@@ -186,7 +191,7 @@ export class BotRunner {
           ordersClosedOnRestart: state.closedOrders.map((order) => order.clientOrderId),
         },
       });
-      return state;
+      return { riskTolerance, restored: state };
     });
     for (const order of restored.closedOrders) {
       logger.warn(
@@ -218,11 +223,13 @@ export class BotRunner {
 
   private async catchUp(series: CandleSeries, index: number): Promise<void> {
     const symbolIndex = this.bot.symbols.indexOf(series.symbol);
+    let warmedUp = 0;
     for (let i = this.nextIndex[symbolIndex] as number; i <= index; i++) {
       const live = i === index && (series.time[i] as number) > this.resumeAfter;
       if (live) await this.trade(symbolIndex, series, i);
       else this.warmUp(symbolIndex, series, i);
       this.nextIndex[symbolIndex] = i + 1;
+      if (!live && ++warmedUp % WARM_UP_CANDLES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

@@ -7,6 +7,9 @@ import {
   historicalVar,
   kthSmallest,
   maxDrawdownOf,
+  periodReturns,
+  sharpeRatio,
+  sortinoRatio,
 } from './metrics.ts';
 
 const HOUR = 3_600_000;
@@ -49,6 +52,23 @@ describe('computeMetrics', () => {
     expect(m.profitFactor).toBeNull();
     expect(m.calmar).toBeNull();
     expect(JSON.stringify(m)).not.toMatch(/NaN|Infinity/);
+  });
+});
+
+describe('computeMetrics in its fused passes', () => {
+  it('gives exactly what the one-metric functions give, bit for bit', () => {
+    const values = fc.array(fc.double({ min: 1, max: 1e6, noNaN: true }), { maxLength: 300 });
+    fc.assert(
+      fc.property(values, (equity) => {
+        const metrics = computeMetrics(curve(equity), [], 0, HOUR);
+        const returns = periodReturns(Float64Array.from(equity));
+        const periodsPerYear = (365.25 * 24 * HOUR) / HOUR;
+        expect(metrics.sharpe).toBe(sharpeRatio(returns, periodsPerYear));
+        expect(metrics.sortino).toBe(sortinoRatio(returns, periodsPerYear));
+        expect(metrics.maxDrawdown).toBe(maxDrawdownOf(Float64Array.from(equity)));
+        expect(metrics.var95).toBe(historicalVar(returns, 0.05));
+      }),
+    );
   });
 });
 

@@ -63,29 +63,80 @@ export function computeMetrics(
   const n = equity.length;
   const startEquity = n > 0 ? (equity[0] as number) : 0;
   const endEquity = n > 0 ? (equity[n - 1] as number) : 0;
-  const returns = periodReturns(equity);
-  const averageReturn = mean(returns);
+  const curveStats = walkCurve(equity);
+  const returns = curveStats.returns;
+  const averageReturn = curveStats.returnSum / returns.length;
+  const moments = returnMoments(returns, averageReturn);
   const periodsPerYear = YEAR_MS / candleMs;
   const years = n > 0 ? ((time[n - 1] as number) - (time[0] as number) + candleMs) / YEAR_MS : 0;
   const growth = startEquity > 0 ? endEquity / startEquity : Number.NaN;
   const cagr = years > 0 && growth > 0 ? growth ** (1 / years) - 1 : null;
-  const maxDrawdown = maxDrawdownOf(equity);
+  const maxDrawdown = curveStats.maxDrawdown;
   return {
     startEquity,
     endEquity,
     totalReturn: startEquity > 0 ? growth - 1 : 0,
     cagr,
-    sharpe: sharpeRatio(returns, periodsPerYear, averageReturn),
-    sortino: sortinoRatio(returns, periodsPerYear, averageReturn),
+    sharpe: sharpeFromSquares(returns.length, averageReturn, moments.squares, periodsPerYear),
+    sortino: sortinoFromSquares(returns.length, averageReturn, moments.downsideSquares, periodsPerYear),
     maxDrawdown,
     calmar: cagr !== null && maxDrawdown > 0 ? cagr / maxDrawdown : null,
     winRate: trades.length > 0 ? trades.filter((t) => t.pnl > 0).length / trades.length : null,
     profitFactor: profitFactor(trades),
     exposure: n > 0 ? candlesInMarket / n : 0,
-    var95: historicalVar(returns, VAR_95_TAIL),
+    // The losses were moved to the front of `returns`, which is not read again.
+    var95: varFromLosses(returns.length, returns.subarray(0, moments.lossCount), VAR_95_TAIL),
     trades: trades.length,
     candles: n,
   };
+}
+
+/**
+ * One pass over the equity curve for what computeMetrics reads of it: the per-candle returns, their sum (in
+ * order, as mean() sums) and the max drawdown (as maxDrawdownOf).
+ */
+function walkCurve(equity: Float64Array): { returns: Float64Array; returnSum: number; maxDrawdown: number } {
+  const returns = new Float64Array(Math.max(0, equity.length - 1));
+  let returnSum = 0;
+  let peak = Number.NEGATIVE_INFINITY;
+  let maxDrawdown = 0;
+  for (let i = 0; i < equity.length; i++) {
+    const value = equity[i] as number;
+    if (i > 0) {
+      const periodReturn = value / (equity[i - 1] as number) - 1;
+      returns[i - 1] = periodReturn;
+      returnSum += periodReturn;
+    }
+    if (value >= peak) peak = value;
+    else if (peak > 0) {
+      const drawdown = 1 - value / peak;
+      if (drawdown > maxDrawdown) maxDrawdown = drawdown;
+    }
+  }
+  return { returns, returnSum, maxDrawdown };
+}
+
+/**
+ * One pass over the returns for Sharpe's squared deviations and Sortino's squared losses (summed in order, as
+ * sharpeRatio and sortinoRatio sum them), moving the losses to the front of `returns`, in order, for var95.
+ */
+function returnMoments(
+  returns: Float64Array,
+  average: number,
+): { squares: number; downsideSquares: number; lossCount: number } {
+  let squares = 0;
+  let downsideSquares = 0;
+  let lossCount = 0;
+  for (let i = 0; i < returns.length; i++) {
+    const r = returns[i] as number;
+    const deviation = r - average;
+    squares += deviation * deviation;
+    if (r < 0) {
+      downsideSquares += r * r;
+      returns[lossCount++] = r;
+    }
+  }
+  return { squares, downsideSquares, lossCount };
 }
 
 export function periodReturns(equity: Float64Array): Float64Array {
@@ -104,25 +155,40 @@ function mean(values: Float64Array): number {
 
 /** `average`: mean(returns), when the caller has it already. */
 export function sharpeRatio(returns: Float64Array, periodsPerYear: number, average = mean(returns)): number | null {
-  if (returns.length < 2) return null;
   let squares = 0;
   for (let i = 0; i < returns.length; i++) {
     const deviation = (returns[i] as number) - average;
     squares += deviation * deviation;
   }
-  const deviation = Math.sqrt(squares / (returns.length - 1));
+  return sharpeFromSquares(returns.length, average, squares, periodsPerYear);
+}
+
+/** Sharpe from the sum of squared deviations from the mean of `count` returns. */
+function sharpeFromSquares(count: number, average: number, squares: number, periodsPerYear: number): number | null {
+  if (count < 2) return null;
+  const deviation = Math.sqrt(squares / (count - 1));
   return deviation > 0 ? (average / deviation) * Math.sqrt(periodsPerYear) : null;
 }
 
 /** `average`: mean(returns), when the caller has it already. */
 export function sortinoRatio(returns: Float64Array, periodsPerYear: number, average = mean(returns)): number | null {
-  if (returns.length < 2) return null;
   let downsideSquares = 0;
   for (let i = 0; i < returns.length; i++) {
     const r = returns[i] as number;
     if (r < 0) downsideSquares += r * r;
   }
-  const downside = Math.sqrt(downsideSquares / returns.length);
+  return sortinoFromSquares(returns.length, average, downsideSquares, periodsPerYear);
+}
+
+/** Sortino from the sum of squared negative returns among `count` returns. */
+function sortinoFromSquares(
+  count: number,
+  average: number,
+  downsideSquares: number,
+  periodsPerYear: number,
+): number | null {
+  if (count < 2) return null;
+  const downside = Math.sqrt(downsideSquares / count);
   return downside > 0 ? (average / downside) * Math.sqrt(periodsPerYear) : null;
 }
 
@@ -168,9 +234,13 @@ function profitFactor(trades: readonly ClosedTrade[]): number | null {
  * the quantile's rank, it is one of them, else it is ≥ 0 (a NaN return, an unvalued period, counts as no loss).
  */
 export function historicalVar(returns: Float64Array, tail: number): number | null {
-  if (returns.length === 0) return null;
-  const index = Math.floor(tail * (returns.length - 1));
-  const losses = lossesOf(returns);
+  return varFromLosses(returns.length, lossesOf(returns), tail);
+}
+
+/** historicalVar from the losing returns (in any order) among `count` returns. */
+function varFromLosses(count: number, losses: Float64Array, tail: number): number | null {
+  if (count === 0) return null;
+  const index = Math.floor(tail * (count - 1));
   return losses.length > index ? -kthSmallest(losses, index) : 0;
 }
 

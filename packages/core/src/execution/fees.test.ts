@@ -2,10 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mulDecimal } from '../money/arithmetic.ts';
 import { decimalFromUnits } from '../money/decimal.ts';
+import { DecimalError } from '../money/errors.ts';
 import { formatDecimal } from '../money/format.ts';
 import { decimalFromString } from '../money/parse.ts';
+import { divideRounded } from '../money/rounding.ts';
 import { isOnStep, roundToStep } from '../money/step.ts';
-import { feeQuoteFor } from './fees.ts';
+import { feeQuoteFor, feeSchedule, scheduledFeeQuote } from './fees.ts';
 
 const d = decimalFromString;
 
@@ -39,5 +41,26 @@ describe('feeQuoteFor', () => {
         expect(fee >= mulDecimal(notional, rate, 'floor')).toBe(true);
       }),
     );
+  });
+});
+
+describe('scheduledFeeQuote', () => {
+  it('equals feeQuoteFor, the ceiling divideRounded takes, for any sign of notional', () => {
+    const units = (min: bigint, max: bigint) => fc.bigInt({ min, max }).map(decimalFromUnits);
+    fc.assert(
+      fc.property(
+        units(-(10n ** 30n), 10n ** 30n),
+        units(0n, 10n ** 17n),
+        units(1n, 10n ** 16n),
+        (notional, rate, step) => {
+          const ceiling = decimalFromUnits(divideRounded(notional * rate, 10n ** 18n * step, 'ceiling') * step);
+          expect(scheduledFeeQuote(notional, feeSchedule(rate, step))).toBe(ceiling);
+        },
+      ),
+    );
+  });
+
+  it('refuses a step that is not positive', () => {
+    expect(() => feeSchedule(d('0.001'), d('0'))).toThrow(DecimalError);
   });
 });

@@ -3,12 +3,40 @@ import { divideRounded } from '../money/rounding.ts';
 import { requirePositiveStep } from '../money/step.ts';
 
 /**
+ * A fee rate and step, with the divisor feeQuoteFor needs derived once (per market) rather than per fill.
+ * Build it with feeSchedule, which checks the step.
+ */
+export interface FeeSchedule {
+  readonly feeRate: Decimal;
+  readonly feeStepQuote: Decimal;
+  /** 10^18 × feeStepQuote: a fee in units of 10^-36 per fee step. */
+  readonly unitsPerStep: bigint;
+  readonly unitsPerStepLessOne: bigint;
+}
+
+/** Throws DecimalError 'invalid-step' when feeStepQuote ≤ 0. */
+export function feeSchedule(feeRate: Decimal, feeStepQuote: Decimal): FeeSchedule {
+  requirePositiveStep(feeStepQuote);
+  const unitsPerStep = DECIMAL_SCALE * feeStepQuote;
+  return { feeRate, feeStepQuote, unitsPerStep, unitsPerStepLessOne: unitsPerStep - 1n };
+}
+
+/**
  * feeRate × notional, rounded UP to feeStepQuote: the backtest never books a fee smaller than the venue could
  * charge. Rounding up to the 10^-18 scale first and then up to the coarser fee step is the same as one ceiling
  * (⌈⌈a / m⌉ / n⌉ = ⌈a / mn⌉ for integers), so it is computed with one division.
  */
 export function feeQuoteFor(notionalQuote: Decimal, feeRate: Decimal, feeStepQuote: Decimal): Decimal {
-  requirePositiveStep(feeStepQuote);
-  const feeSteps = divideRounded(notionalQuote * feeRate, DECIMAL_SCALE * feeStepQuote, 'ceiling');
-  return decimalFromUnits(feeSteps * feeStepQuote);
+  return scheduledFeeQuote(notionalQuote, feeSchedule(feeRate, feeStepQuote));
+}
+
+/** feeQuoteFor with the schedule's constants (the broker's per-fill path). */
+export function scheduledFeeQuote(notionalQuote: Decimal, schedule: FeeSchedule): Decimal {
+  const fee = notionalQuote * schedule.feeRate;
+  // ⌈a / d⌉ = ⌊(a + d − 1) / d⌋ for a ≥ 0: one bigint division where divideRounded takes a quotient and a remainder.
+  const feeSteps =
+    fee >= 0n
+      ? (fee + schedule.unitsPerStepLessOne) / schedule.unitsPerStep
+      : divideRounded(fee, schedule.unitsPerStep, 'ceiling');
+  return decimalFromUnits(feeSteps * schedule.feeStepQuote);
 }

@@ -4,20 +4,38 @@
  */
 import { addDecimal, mulDecimal } from '../money/arithmetic.ts';
 import { DECIMAL_SCALE, DECIMAL_ZERO, type Decimal, decimalFromUnits } from '../money/decimal.ts';
-import { requirePositiveStep } from '../money/step.ts';
-import { feeQuoteFor } from './fees.ts';
+import { type FeeSchedule, feeSchedule, scheduledFeeQuote } from './fees.ts';
 
 export interface BuyCostRules {
   /** ≥ 0 (the broker refuses negative rates). */
   feeRate: Decimal;
   lotStepBase: Decimal;
   feeStepQuote: Decimal;
+  /** Constants derived from the three above (buyCostRules builds them once per market); derived per call if absent. */
+  readonly derived?: BuyCostConstants;
+}
+
+interface BuyCostConstants {
+  readonly fees: FeeSchedule;
+  /** feeStepQuote × (10^18 + feeRate): the divisor of largestAffordableNotional's crossing point. */
+  readonly crossingDivisor: bigint;
+}
+
+/** BuyCostRules with their derived constants, for a caller that sizes many buys on one market (the broker). */
+export function buyCostRules(feeRate: Decimal, lotStepBase: Decimal, feeStepQuote: Decimal): BuyCostRules {
+  return { feeRate, lotStepBase, feeStepQuote, derived: buyCostConstants(feeRate, feeStepQuote) };
+}
+
+/** Throws DecimalError 'invalid-step' when feeStepQuote ≤ 0. */
+function buyCostConstants(feeRate: Decimal, feeStepQuote: Decimal): BuyCostConstants {
+  return { fees: feeSchedule(feeRate, feeStepQuote), crossingDivisor: feeStepQuote * (DECIMAL_SCALE + feeRate) };
 }
 
 /** notional + fee of buying qtyBase at priceQuote, exactly as the ledger will book it. */
 export function buyCostQuote(qtyBase: Decimal, priceQuote: Decimal, rules: BuyCostRules): Decimal {
   const notionalQuote = mulDecimal(qtyBase, priceQuote);
-  return addDecimal(notionalQuote, feeQuoteFor(notionalQuote, rules.feeRate, rules.feeStepQuote));
+  const fees = rules.derived?.fees ?? feeSchedule(rules.feeRate, rules.feeStepQuote);
+  return addDecimal(notionalQuote, scheduledFeeQuote(notionalQuote, fees));
 }
 
 /** Half a unit of 10^-18, counted in units of 10^-36 (the scale of a quantity × price product). */
@@ -31,8 +49,11 @@ const HALF_UNIT_AT_PRODUCT_SCALE = DECIMAL_SCALE / 2n;
  */
 export function largestAffordableQtyBase(budgetQuote: Decimal, priceQuote: Decimal, rules: BuyCostRules): Decimal {
   if (budgetQuote <= 0n || priceQuote <= 0n) return DECIMAL_ZERO;
-  requirePositiveStep(rules.feeStepQuote);
-  const notionalQuote = largestAffordableNotional(budgetQuote, rules);
+  const notionalQuote = largestAffordableNotional(
+    budgetQuote,
+    rules,
+    rules.derived ?? buyCostConstants(rules.feeRate, rules.feeStepQuote),
+  );
   // n lots book notional halfEven(n × lotNotional / 10^18) (units of 10^-36 rounded to 10^-18), which is at most
   // N exactly when n × lotNotional < (N + ½) × 10^18, or equals it and N is even (a tie rounds to even).
   const lot = rules.lotStepBase;
@@ -50,12 +71,12 @@ export function largestAffordableQtyBase(budgetQuote: Decimal, priceQuote: Decim
  * cross at k* = budget × rate / (step × (10^18 + rate)), so below k* the minimum is b and above it a, and the best
  * is b(⌊k*⌋) or a(⌊k*⌋ + 1).
  */
-function largestAffordableNotional(budgetQuote: Decimal, rules: BuyCostRules): bigint {
+function largestAffordableNotional(budgetQuote: Decimal, rules: BuyCostRules, constants: BuyCostConstants): bigint {
   const rate = rules.feeRate;
   const step = rules.feeStepQuote;
   if (rate === 0n) return budgetQuote;
-  const stepsBelowCrossing = (budgetQuote * rate) / (step * (DECIMAL_SCALE + rate));
-  const coveredByFewerSteps = (stepsBelowCrossing * DECIMAL_SCALE * step) / rate;
+  const stepsBelowCrossing = (budgetQuote * rate) / constants.crossingDivisor;
+  const coveredByFewerSteps = (stepsBelowCrossing * constants.fees.unitsPerStep) / rate;
   const leftAfterMoreSteps = budgetQuote - (stepsBelowCrossing + 1n) * step;
   return coveredByFewerSteps > leftAfterMoreSteps ? coveredByFewerSteps : leftAfterMoreSteps;
 }

@@ -7,7 +7,7 @@ import type { Decimal } from '../money/decimal.ts';
 import { decimalToNumber, formatDecimal } from '../money/format.ts';
 import { decimalFromNumber } from '../money/parse.ts';
 import { isOnStep, roundToStep } from '../money/step.ts';
-import { OrderValidationError } from './errors.ts';
+import { type OrderValidationCode, OrderValidationError } from './errors.ts';
 import type { ResolvedMarketRules } from './market-rules.ts';
 import type { OrderRequest } from './types.ts';
 
@@ -24,70 +24,82 @@ const TYPES: ReadonlySet<string> = new Set(['market', 'limit', 'stop']);
 
 /** Throws OrderValidationError naming the first problem. */
 export function validateOrder(request: OrderRequest, decisionTime: number, rules: ResolvedMarketRules): ValidatedOrder {
-  const id = String(request.clientOrderId);
-  const refuse = (code: ConstructorParameters<typeof OrderValidationError>[0], message: string): never => {
-    throw new OrderValidationError(code, id, message);
-  };
   if (typeof request.clientOrderId !== 'string' || request.clientOrderId === '') {
-    refuse('invalid-client-order-id', 'clientOrderId must be a non-empty string');
+    refuse(request, 'invalid-client-order-id', 'clientOrderId must be a non-empty string');
   }
-  if (typeof request.symbol !== 'string' || request.symbol === '') refuse('invalid-symbol', 'symbol is missing');
-  if (!SIDES.has(request.side)) refuse('invalid-side', `side must be buy or sell, got ${request.side}`);
-  if (!TYPES.has(request.type)) refuse('invalid-type', `type must be market, limit or stop, got ${request.type}`);
-  if (!Number.isFinite(decisionTime))
-    refuse('invalid-decision-time', `decision time must be ms UTC, got ${decisionTime}`);
+  if (typeof request.symbol !== 'string' || request.symbol === '')
+    refuse(request, 'invalid-symbol', 'symbol is missing');
+  if (!SIDES.has(request.side)) refuse(request, 'invalid-side', `side must be buy or sell, got ${request.side}`);
+  if (!TYPES.has(request.type)) {
+    refuse(request, 'invalid-type', `type must be market, limit or stop, got ${request.type}`);
+  }
+  if (!Number.isFinite(decisionTime)) {
+    refuse(request, 'invalid-decision-time', `decision time must be ms UTC, got ${decisionTime}`);
+  }
 
   const hasQty = request.qtyBase !== undefined;
   const hasQuote = request.quoteQty !== undefined;
-  if (hasQty === hasQuote) refuse('ambiguous-size', 'set exactly one of qtyBase and quoteQty');
+  if (hasQty === hasQuote) refuse(request, 'ambiguous-size', 'set exactly one of qtyBase and quoteQty');
   let qtyBase: Decimal | null = null;
   let quoteQty: Decimal | null = null;
   const normalised: OrderRequest = { ...request };
   if (hasQty) {
-    const asked = positiveAmount(request.qtyBase, 'qtyBase', 'invalid-qty', refuse);
+    const asked = positiveAmount(request, request.qtyBase, 'qtyBase', 'invalid-qty');
     qtyBase = roundToStep(asked, rules.lotStepBase, 'down');
     if (qtyBase === 0n) {
-      refuse('qty-below-lot', `qtyBase ${request.qtyBase} is less than one lot (${formatDecimal(rules.lotStepBase)})`);
+      refuse(
+        request,
+        'qty-below-lot',
+        `qtyBase ${request.qtyBase} is less than one lot (${formatDecimal(rules.lotStepBase)})`,
+      );
     }
     normalised.qtyBase = decimalToNumber(qtyBase);
   } else {
     if (request.type !== 'market' || request.side !== 'buy') {
-      refuse('quote-qty-not-allowed', 'quoteQty sizes market buys only; give qtyBase');
+      refuse(request, 'quote-qty-not-allowed', 'quoteQty sizes market buys only; give qtyBase');
     }
-    quoteQty = positiveAmount(request.quoteQty, 'quoteQty', 'invalid-qty', refuse);
+    quoteQty = positiveAmount(request, request.quoteQty, 'quoteQty', 'invalid-qty');
   }
 
   const hasLimit = request.limitPrice !== undefined;
   const hasStop = request.stopPrice !== undefined;
-  if (request.type === 'limit' && !hasLimit) refuse('missing-limit-price', 'a limit order needs limitPrice');
-  if (request.type === 'stop' && !hasStop) refuse('missing-stop-price', 'a stop order needs stopPrice');
+  if (request.type === 'limit' && !hasLimit) refuse(request, 'missing-limit-price', 'a limit order needs limitPrice');
+  if (request.type === 'stop' && !hasStop) refuse(request, 'missing-stop-price', 'a stop order needs stopPrice');
   if ((hasLimit && request.type !== 'limit') || (hasStop && request.type !== 'stop')) {
-    refuse('unexpected-price', `a ${request.type} order takes no ${hasLimit ? 'limitPrice' : 'stopPrice'}`);
+    refuse(request, 'unexpected-price', `a ${request.type} order takes no ${hasLimit ? 'limitPrice' : 'stopPrice'}`);
   }
-  for (const field of ['limitPrice', 'stopPrice'] as const) {
-    if (request[field] === undefined) continue;
-    const price = positiveAmount(request[field], field, 'invalid-price', refuse);
-    const tick = rules.tickSizeQuote;
-    if (tick !== null && !isOnStep(price, tick)) {
-      const below = formatDecimal(roundToStep(price, tick, 'floor'));
-      const above = formatDecimal(roundToStep(price, tick, 'ceiling'));
-      refuse(
-        'price-off-tick',
-        `${field} ${request[field]} is not on the ${formatDecimal(tick)} tick (${below} or ${above})`,
-      );
-    }
-  }
+  if (hasLimit) checkPriceOnTick(request, 'limitPrice', rules);
+  if (hasStop) checkPriceOnTick(request, 'stopPrice', rules);
   return { request: normalised, qtyBase, quoteQty };
 }
 
+/** A function, not a closure per call: validation runs on every order. */
+function refuse(request: OrderRequest, code: OrderValidationCode, message: string): never {
+  throw new OrderValidationError(code, String(request.clientOrderId), message);
+}
+
+function checkPriceOnTick(request: OrderRequest, field: 'limitPrice' | 'stopPrice', rules: ResolvedMarketRules): void {
+  const price = positiveAmount(request, request[field], field, 'invalid-price');
+  const tick = rules.tickSizeQuote;
+  if (tick !== null && !isOnStep(price, tick)) {
+    const below = formatDecimal(roundToStep(price, tick, 'floor'));
+    const above = formatDecimal(roundToStep(price, tick, 'ceiling'));
+    refuse(
+      request,
+      'price-off-tick',
+      `${field} ${request[field]} is not on the ${formatDecimal(tick)} tick (${below} or ${above})`,
+    );
+  }
+}
+
 function positiveAmount(
+  request: OrderRequest,
   value: number | undefined,
   field: string,
   code: 'invalid-qty' | 'invalid-price',
-  refuse: (code: 'invalid-qty' | 'invalid-price', message: string) => never,
 ): Decimal {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    return refuse(code, `${field} must be a positive finite number, got ${value}`);
+    return refuse(request, code, `${field} must be a positive finite number, got ${value}`);
   }
   return decimalFromNumber(value);
 }

@@ -23,14 +23,16 @@
  * Per candle, a symbol without open orders costs one counter test or one Map lookup and allocates nothing.
  */
 import { addDecimal, mulDecimal, subDecimal } from '../money/arithmetic.ts';
-import { DECIMAL_ONE, DECIMAL_ZERO, type Decimal, decimalFromUnits, minDecimal } from '../money/decimal.ts';
-import { decimalToExactNumber, decimalToNumber, formatDecimal } from '../money/format.ts';
+import { DECIMAL_ZERO, type Decimal, minDecimal } from '../money/decimal.ts';
+import { decimalToExactNumber, decimalToNumber, decimalToShortNumber, formatDecimal } from '../money/format.ts';
 import { decimalFromNumber } from '../money/parse.ts';
 import { roundToStep } from '../money/step.ts';
+import { CandleVolume } from './candle-volume.ts';
 import { OrderValidationError } from './errors.ts';
-import { feeQuoteFor } from './fees.ts';
-import { type BuyCostRules, largestAffordableQtyBase } from './fill-sizing.ts';
+import { feeSchedule, scheduledFeeQuote } from './fees.ts';
+import { type BuyCostRules, buyCostRules, largestAffordableQtyBase } from './fill-sizing.ts';
 import { type ResolvedMarketRules, resolveMarketRules } from './market-rules.ts';
+import { OrderIndex } from './order-index.ts';
 import { type Match, type MatchingRules, matchOrder } from './order-matching.ts';
 import { validateOrder } from './order-validation.ts';
 import {
@@ -46,9 +48,6 @@ import type { ExactFillAmounts, Fill, OrderRequest, OrderState, OrderStatus, Ord
  * not parse them again). `exact` is one object reused for every fill: read it during the call, never keep it.
  */
 export type FillListener = (fill: Fill, exact: Readonly<ExactFillAmounts>) => void;
-
-/** Stands for "no volume cap": more base than any market has (10^30 units). */
-const UNLIMITED_VOLUME = decimalFromUnits(10n ** 48n);
 
 /** Per-symbol trading rules, resolved once. */
 interface MarketBook {
@@ -85,8 +84,12 @@ export class PaperBroker {
   /** Lot and tick of markets without their own entry in options.markets. */
   private readonly defaultRules: ResolvedMarketRules;
   private readonly books = new Map<string, MarketBook>();
-  /** Every accepted order, open or closed: clientOrderIds are never reused. */
-  private readonly orders = new Map<string, WorkingOrder>();
+  /**
+   * Every accepted order's live state, open or closed: clientOrderIds are never reused. Only the state is kept
+   * here; an order's working record (its exact amounts) lives in its book while it works and is dropped when it
+   * closes, so a long run keeps one small object per order rather than every record it ever traded with.
+   */
+  private readonly orders = new OrderIndex();
   private workingCount = 0;
   private readonly match: Match = { priceQuote: 0, liquidity: 'taker' };
   private readonly exactFill: ExactFillAmounts = {
@@ -112,7 +115,7 @@ export class PaperBroker {
    * or a clientOrderId already used.
    */
   submit(order: OrderRequest, decisionTime: number): Readonly<OrderState> {
-    if (this.orders.has(order.clientOrderId)) {
+    if (this.orders.get(order.clientOrderId) !== undefined) {
       throw new OrderValidationError(
         'duplicate-client-order-id',
         order.clientOrderId,
@@ -144,7 +147,7 @@ export class PaperBroker {
       stopTriggered: false,
       arrived: false,
     };
-    this.orders.set(request.clientOrderId, working);
+    this.orders.add(state);
     book.orders.push(working);
     this.workingCount++;
     return state;
@@ -152,8 +155,10 @@ export class PaperBroker {
 
   /** Cancels a working order; false when it is unknown or already filled, cancelled or rejected. */
   cancel(clientOrderId: string): boolean {
-    const order = this.orders.get(clientOrderId);
-    if (order === undefined || !isWorking(order.state.status)) return false;
+    const state = this.orders.get(clientOrderId);
+    if (state === undefined || !isWorking(state.status)) return false;
+    const book = this.books.get(state.request.symbol) as MarketBook;
+    const order = book.orders.find((working) => working.state === state) as WorkingOrder;
     this.close(order, 'cancelled');
     return true;
   }
@@ -161,7 +166,7 @@ export class PaperBroker {
   /** Orders still working (open or partially filled), in submission order. */
   openOrders(): Readonly<OrderState>[] {
     const open: OrderState[] = [];
-    for (const order of this.orders.values()) if (isWorking(order.state.status)) open.push(order.state);
+    for (const state of this.orders.all()) if (isWorking(state.status)) open.push(state);
     return open;
   }
 
@@ -172,7 +177,7 @@ export class PaperBroker {
 
   /** Any order ever accepted, by clientOrderId. */
   order(clientOrderId: string): Readonly<OrderState> | undefined {
-    return this.orders.get(clientOrderId)?.state;
+    return this.orders.get(clientOrderId);
   }
 
   /**
@@ -195,7 +200,7 @@ export class PaperBroker {
     if (book === undefined || book.orders.length === 0) return;
     const orders = book.orders;
     const offered = orders.length;
-    let volumeLeft: Decimal | null = null;
+    let candleVolume: CandleVolume | null = null;
     for (let i = 0; i < offered; i++) {
       const order = orders[i] as WorkingOrder;
       if (!isWorking(order.state.status) || time < order.state.submittedAt) continue;
@@ -203,27 +208,34 @@ export class PaperBroker {
       order.arrived = true;
       if (!matchOrder(order, arriving, open, high, low, book.matching, this.match)) continue;
       if (order.type === 'stop') order.stopTriggered = true;
-      volumeLeft ??= this.volumeCapBase(volume);
-      volumeLeft = this.fill(order, time, volumeLeft, onFill);
+      candleVolume ??= new CandleVolume(this.costs.maxVolumeParticipation, volume);
+      this.fill(order, time, candleVolume, onFill);
     }
     compactWorking(orders);
   }
 
-  /** Trades as much of `order` as it, the account and the candle's remaining volume allow; returns the volume left. */
-  private fill(order: WorkingOrder, time: number, volumeLeft: Decimal, onFill: FillListener): Decimal {
+  /** Trades as much of `order` as it, the account and what is left of the candle's volume allow. */
+  private fill(order: WorkingOrder, time: number, candleVolume: CandleVolume, onFill: FillListener): void {
     const request = order.state.request;
     const lot = order.book.rules.lotStepBase;
     const priceQuote = this.match.priceQuote;
     const liquidity = this.match.liquidity;
     const price = decimalFromNumber(priceQuote);
     const costRules = liquidity === 'maker' ? order.book.makerCosts : order.book.takerCosts;
-    const quoteLeft = order.quoteQty === null ? null : subDecimal(order.quoteQty, order.filledQuote);
+    const firstFill = order.filledQtyBase === 0n;
+    const quoteLeft =
+      order.quoteQty === null ? null : firstFill ? order.quoteQty : subDecimal(order.quoteQty, order.filledQuote);
     const wantQty =
-      quoteLeft === null
-        ? subDecimal(order.qtyBase as Decimal, order.filledQtyBase)
-        : largestAffordableQtyBase(quoteLeft, price, costRules);
+      quoteLeft !== null
+        ? largestAffordableQtyBase(quoteLeft, price, costRules)
+        : firstFill
+          ? (order.qtyBase as Decimal)
+          : subDecimal(order.qtyBase as Decimal, order.filledQtyBase);
     const fundsQty = this.fundsQtyBase(order, price, costRules, quoteLeft, wantQty);
-    const qty = withinVolume(minDecimal(wantQty, fundsQty ?? wantQty), volumeLeft, lot);
+    const allowedQty = minDecimal(wantQty, fundsQty ?? wantQty);
+    // Whole lots usually have an exact short number, which also spares the candle's volume its parse.
+    const allowedNumber = allowedQty > 0n ? (decimalToShortNumber(allowedQty) ?? Number.NaN) : Number.NaN;
+    const qty = allowedQty > 0n ? candleVolume.cut(allowedQty, allowedNumber, lot) : allowedQty;
 
     if (qty <= 0n) {
       if (wantQty <= 0n) {
@@ -232,36 +244,42 @@ export class PaperBroker {
       } else if (fundsQty !== null && fundsQty <= 0n) {
         this.closeShortOfFunds(order, this.shortOfFunds(order, priceQuote));
       }
-      return volumeLeft; // no volume left in this candle: the order waits for the next one
+      return; // no volume left in this candle: the order waits for the next one
     }
 
-    const qtyBase = decimalToExactNumber(qty, `fill quantity of ${request.clientOrderId}`);
+    const qtyBase =
+      qty === allowedQty && !Number.isNaN(allowedNumber)
+        ? allowedNumber
+        : decimalToExactNumber(qty, `fill quantity of ${request.clientOrderId}`);
     const notionalQuote = mulDecimal(qty, price);
-    const fee = feeQuoteFor(notionalQuote, costRules.feeRate, costRules.feeStepQuote);
+    const fee = scheduledFeeQuote(
+      notionalQuote,
+      costRules.derived?.fees ?? feeSchedule(costRules.feeRate, costRules.feeStepQuote),
+    );
     const feeQuote = decimalToExactNumber(fee, `fee of ${request.clientOrderId}`);
     const quoteMoved = order.side === 'buy' ? addDecimal(notionalQuote, fee) : subDecimal(notionalQuote, fee);
     if (order.side === 'sell' && this.options.availableQuote !== undefined) {
       // A fee rounded up to a coarse step can exceed a tiny sale's proceeds; the cash must cover the difference.
       const available = this.options.availableQuote(request.symbol);
-      if (addDecimal(available, quoteMoved) < 0n) {
+      if ((quoteMoved < 0n || available < 0n) && addDecimal(available, quoteMoved) < 0n) {
         const why = `fee ${formatDecimal(fee)} exceeds proceeds ${formatDecimal(notionalQuote)} plus available quote ${formatDecimal(available)}`;
         this.closeShortOfFunds(order, why);
-        return volumeLeft;
+        return;
       }
     }
 
-    const firstFill = order.filledQtyBase === 0n;
-    order.filledQtyBase = addDecimal(order.filledQtyBase, qty);
-    order.filledQuote = addDecimal(order.filledQuote, quoteMoved);
+    order.filledQtyBase = firstFill ? qty : addDecimal(order.filledQtyBase, qty);
+    order.filledQuote = firstFill ? quoteMoved : addDecimal(order.filledQuote, quoteMoved);
     // After a first fill the order has filled exactly qty, already converted above.
     order.state.filledQtyBase = firstFill ? qtyBase : decimalToNumber(order.filledQtyBase);
     order.state.filledQuote = decimalToNumber(order.filledQuote);
     const complete = order.qtyBase !== null ? order.filledQtyBase === order.qtyBase : qty === wantQty;
     if (complete) this.close(order, 'filled');
-    else if (fundsQty !== null && qty === fundsQty && fundsQty <= volumeLeft) {
-      this.closeShortOfFunds(order, this.shortOfFunds(order, priceQuote));
-    } else order.state.status = 'partially_filled';
+    // qty === fundsQty: the volume did not cut it (a cut leaves less than min(wantQty, fundsQty)), the funds bound.
+    else if (fundsQty !== null && qty === fundsQty) this.closeShortOfFunds(order, this.shortOfFunds(order, priceQuote));
+    else order.state.status = 'partially_filled';
 
+    candleVolume.take(qty);
     const exact = this.exactFill;
     exact.qtyBase = qty;
     exact.priceQuote = price;
@@ -280,19 +298,6 @@ export class PaperBroker {
       },
       exact,
     );
-    return subDecimal(volumeLeft, qty);
-  }
-
-  /**
-   * What our fills may take from a candle of `volume`: participation × volume, to be rounded down to the lot by
-   * withinVolume only when it binds (quantities are whole lots, so a quantity fits the rounded cap exactly when it
-   * fits the unrounded one, and subtracting whole lots commutes with the rounding).
-   */
-  private volumeCapBase(volume: number): Decimal {
-    const participation = this.costs.maxVolumeParticipation;
-    if (participation === null) return UNLIMITED_VOLUME;
-    const volumeBase = decimalFromNumber(volume);
-    return participation === DECIMAL_ONE ? volumeBase : mulDecimal(volumeBase, participation, 'floor');
   }
 
   /**
@@ -343,11 +348,7 @@ export class PaperBroker {
   }
 
   private addBook(symbol: string, rules: ResolvedMarketRules): MarketBook {
-    const buyCosts = (feeRate: Decimal): BuyCostRules => ({
-      feeRate,
-      lotStepBase: rules.lotStepBase,
-      feeStepQuote: this.costs.feeStepQuote,
-    });
+    const buyCosts = (feeRate: Decimal) => buyCostRules(feeRate, rules.lotStepBase, this.costs.feeStepQuote);
     const book = {
       rules,
       matching: matchingRulesFor(this.costs, rules.tickSizeQuote),
@@ -362,11 +363,6 @@ export class PaperBroker {
 
 function isWorking(status: OrderStatus): boolean {
   return status === 'open' || status === 'partially_filled';
-}
-
-/** qtyBase (whole lots) cut to the candle's volume left, rounded down to the lot when that binds. */
-function withinVolume(qtyBase: Decimal, volumeLeftBase: Decimal, lotStepBase: Decimal): Decimal {
-  return qtyBase <= volumeLeftBase ? qtyBase : roundToStep(volumeLeftBase, lotStepBase, 'down');
 }
 
 /** Drops closed orders in place, keeping order (no allocation). */

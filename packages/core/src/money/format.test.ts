@@ -72,20 +72,23 @@ describe('decimalToNumber without text', () => {
     );
   });
 
-  it('agrees with the text for values with few decimals (whole numbers of 10^-8), large and small', () => {
-    const steps = fc.oneof(
-      fc.bigInt({ min: -(10n ** 16n), max: 10n ** 16n }),
-      fc.bigInt({ min: 10n ** 14n, max: 10n ** 15n + 10n }),
-      fc.bigInt({ min: -(2n ** 60n), max: 2n ** 60n }),
-    );
-    fc.assert(
-      fc.property(steps, (count) => {
-        const value = decimalFromUnits(count * 10n ** 10n);
-        expect(decimalToNumber(value)).toBe(viaText(value));
-      }),
-      { numRuns: 20_000 },
-    );
-  });
+  // Whole numbers of 10^-8 (prices, lots, fees) and of 10^-10 (a lot × a two-decimal price, and the cash left).
+  for (const places of [8n, 10n]) {
+    it(`agrees with the text for values with few decimals (whole numbers of 10^-${places}), large and small`, () => {
+      const steps = fc.oneof(
+        fc.bigInt({ min: -(10n ** 16n), max: 10n ** 16n }),
+        fc.bigInt({ min: 10n ** 14n, max: 10n ** 15n + 10n }),
+        fc.bigInt({ min: -(2n ** 60n), max: 2n ** 60n }),
+      );
+      fc.assert(
+        fc.property(steps, (count) => {
+          const value = decimalFromUnits(count * 10n ** (18n - places));
+          expect(decimalToNumber(value)).toBe(viaText(value));
+        }),
+        { numRuns: 20_000 },
+      );
+    });
+  }
 
   it('keeps the sign of zero and reaches Infinity where the text does', () => {
     expect(Object.is(decimalToNumber(decimalFromUnits(0n)), 0)).toBe(true);
@@ -113,6 +116,7 @@ describe('decimalToExactNumber', () => {
   it('returns a number exactly when the text of the nearest number reads back as the decimal', () => {
     const values = fc.oneof(
       fc.bigInt({ min: -(10n ** 16n), max: 10n ** 16n }).map((steps) => decimalFromUnits(steps * 10n ** 10n)),
+      fc.bigInt({ min: -(10n ** 16n), max: 10n ** 16n }).map((steps) => decimalFromUnits(steps * 10n ** 8n)),
       fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }).map(decimalFromUnits),
       fc.bigInt({ min: 1n, max: 10n ** 17n }).map((digits) => decimalFromUnits(digits * 10n ** 3n)),
     );

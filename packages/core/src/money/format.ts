@@ -19,25 +19,56 @@ export function decimalToNumber(value: Decimal): number {
   return fewPlacesToNumber(value) ?? nearestNumber(value);
 }
 
-/** Prices, lots and fees on exchange grids rarely go below 10^-8; such values are whole numbers of this step. */
-const FEW_PLACES = 8;
-const UNITS_PER_FEW_PLACES_STEP = 10n ** BigInt(DECIMAL_PLACES - FEW_PLACES);
-const STEPS_PER_ONE = 1e8;
-const UNITS_PER_STEP_AS_NUMBER = 1e10;
+/**
+ * The number that spells `value` exactly, when it is a whole number of 10^-10 or 10^-8 with at most 15
+ * significant digits (prices, lots, fees and most amounts made of them); undefined otherwise. No text is built.
+ */
+export function decimalToShortNumber(value: Decimal): number | undefined {
+  return fewPlacesToNumber(value);
+}
+
+/**
+ * Grids a value is tried on before the general conversion, as (units of 10^-18 per step, the same as a number,
+ * steps per 1). Prices, lots and fees on exchange grids rarely go below 10^-8; a lot × a price with two decimals
+ * (BTC, ETH) and the cash those fills leave are whole numbers of 10^-10.
+ */
+const EIGHT_PLACES = grid(8);
+const TEN_PLACES = grid(10);
 /** 15 significant digits: below this many steps the number's shortest text is the decimal itself (DBL_DIG). */
 const MAX_SHORT_STEPS = 1e15;
 
-/**
- * The nearest number to a value with at most 8 decimals and fewer than 10^15 steps of 10^-8, or undefined. The
- * step count is recovered exactly in floating point (two roundings of 2^-53 each leave it within 1/4 of an
- * integer below 2^50), and count / 10^8 divides two exact doubles, which IEEE rounds correctly (Clinger's fast
- * path). At most 15 significant digits also make the result exact: it reads back as the same decimal.
- */
+interface Grid {
+  readonly unitsPerStep: bigint;
+  readonly unitsPerStepAsNumber: number;
+  readonly stepsPerOne: number;
+}
+
+function grid(places: number): Grid {
+  return {
+    unitsPerStep: 10n ** BigInt(DECIMAL_PLACES - places),
+    // Parsed from text, so each power of ten is the exact double (all are, to 10^22).
+    unitsPerStepAsNumber: Number(`1e${DECIMAL_PLACES - places}`),
+    stepsPerOne: Number(`1e${places}`),
+  };
+}
+
+/** The nearest number to a value with at most 10 (or else 8) decimals and fewer than 10^15 steps, or undefined. */
 function fewPlacesToNumber(value: Decimal): number | undefined {
-  if (value % UNITS_PER_FEW_PLACES_STEP !== 0n) return undefined;
-  const steps = Math.round(Number(value) / UNITS_PER_STEP_AS_NUMBER);
+  return onGridToNumber(value, TEN_PLACES) ?? onGridToNumber(value, EIGHT_PLACES);
+}
+
+/**
+ * The nearest number to a value that is a whole number of the grid's steps, fewer than 10^15 of them, or
+ * undefined. The step count is recovered exactly in floating point (two roundings of 2^-53 each leave it within
+ * 1/4 of an integer below 2^50), and count / steps-per-1 divides two exact doubles (10^k is exact to k = 22), which
+ * IEEE rounds correctly (Clinger's fast path). At most 15 significant digits also make the result exact: it reads
+ * back as the same decimal.
+ */
+function onGridToNumber(value: Decimal, { unitsPerStep, unitsPerStepAsNumber, stepsPerOne }: Grid): number | undefined {
+  if (value % unitsPerStep !== 0n) return undefined;
+  const steps = Math.round(Number(value) / unitsPerStepAsNumber);
   if (Math.abs(steps) >= MAX_SHORT_STEPS) return undefined;
-  return steps / STEPS_PER_ONE;
+  return steps / stepsPerOne;
 }
 
 /**

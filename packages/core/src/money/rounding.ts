@@ -18,11 +18,11 @@ export function divideRounded(numerator: bigint, denominator: bigint, mode: Roun
     d = -d;
   }
   const truncated = n / d;
+  // Bigint division truncates: toward zero is the quotient itself, with no remainder to take.
+  if (mode === 'down') return truncated;
   const remainder = n % d;
   if (remainder === 0n) return truncated;
   switch (mode) {
-    case 'down':
-      return truncated;
     case 'up':
       return awayFromZero(truncated, n);
     case 'floor':

@@ -259,7 +259,7 @@ export class Ledger {
   ): void {
     this.positionList[index] = after;
     this.cashExact = cashAfter;
-    this.realisedExact = addDecimal(this.realisedExact, realisedPnlQuote);
+    if (realisedPnlQuote !== 0n) this.realisedExact = addDecimal(this.realisedExact, realisedPnlQuote);
     this.feesExact = addDecimal(this.feesExact, feeQuote);
     this.cashNumber = decimalToNumber(cashAfter);
     this.equityStale = true;

@@ -190,6 +190,12 @@ export interface LeaseOptions {
   leaseMs?: number;
   /** Most bots claimed in one call (default 50). */
   limit?: number;
+  /**
+   * Which leases: 'any' (default) free, expired or already `owner`'s (claiming again renews them); 'new' free or
+   * expired only — a worker that renews its own in one statement (renewLeases) claims only bots new to it; 'own'
+   * only `owner`'s — a worker started again under the same name takes its bots back first.
+   */
+  which?: 'any' | 'new' | 'own';
 }
 
 const DEFAULT_LEASE_MS = 30_000;
@@ -210,7 +216,11 @@ export function serviceBots(executor: Executor) {
         `with claimable as (
            select id from public.bots
            where (desired_state <> 'stopped' or state in ('starting', 'running', 'paused'))
-             and (lease_expires_at is null or lease_expires_at < now() or lease_owner = $1)
+             and case $4::text
+               when 'own' then lease_owner = $1
+               when 'new' then lease_expires_at is null or lease_expires_at < now()
+               else lease_expires_at is null or lease_expires_at < now() or lease_owner = $1
+             end
            order by lease_expires_at nulls first, id
            limit $3
            for update skip locked
@@ -218,10 +228,49 @@ export function serviceBots(executor: Executor) {
          update public.bots b set lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2::float8 / 1000)
          from claimable c where b.id = c.id
          returning ${COLUMNS}`,
-        [owner, options.leaseMs ?? DEFAULT_LEASE_MS, options.limit ?? DEFAULT_LEASE_LIMIT],
+        [owner, options.leaseMs ?? DEFAULT_LEASE_MS, options.limit ?? DEFAULT_LEASE_LIMIT, options.which ?? 'any'],
       ),
 
-    /** Extends `owner`'s unexpired lease; false when it was lost (another worker may have the bot now). */
+    /**
+     * The heartbeat of a worker's bots, one statement however many: of `ids`, those whose lease `owner` still holds
+     * (unexpired) — a bot missing from the answer was lost, another worker may run it. Only leases past half their
+     * length are extended: each row is written about every half lease instead of every round (a bots update pays
+     * for the audit trigger), and a lease still has half its length left when renewed.
+     */
+    async renewLeases(owner: string, ids: readonly string[], leaseMs = DEFAULT_LEASE_MS): Promise<string[]> {
+      if (ids.length === 0) return [];
+      const rows = await executor.query(
+        `with held as (
+           select id, lease_expires_at from public.bots
+           where id = any($1::uuid[]) and lease_owner = $2 and lease_expires_at >= now()
+         ), renewed as (
+           update public.bots b set lease_expires_at = now() + make_interval(secs => $3::float8 / 1000)
+           from held h
+           where b.id = h.id and h.lease_expires_at < now() + make_interval(secs => $3::float8 / 2000)
+             and b.lease_owner = $2 and b.lease_expires_at >= now()
+           returning b.id
+         )
+         select id from held`,
+        [ids, owner, leaseMs],
+      );
+      return rows.map((row) => String(row.id));
+    },
+
+    /**
+     * Of `ids`, the bots a worker must look at again: not meant to run, not reported running, their own kill switch
+     * on, or among `alsoIds` (e.g. under the owner's or the platform's kill switch). The rest run on untouched.
+     */
+    needingAttention: (ids: readonly string[], alsoIds: readonly string[] = []): Promise<Bot[]> =>
+      ids.length === 0
+        ? Promise.resolve([])
+        : selectRows(
+            executor,
+            botRow,
+            `${SELECT} where b.id = any($1::uuid[])
+               and (b.desired_state <> 'running' or b.state <> 'running' or b.kill_switch or b.id = any($2::uuid[]))`,
+            [ids, alsoIds],
+          ),
+
     async renewLease(id: string, owner: string, leaseMs = DEFAULT_LEASE_MS): Promise<boolean> {
       const rows = await executor.query(
         `update public.bots set lease_expires_at = now() + make_interval(secs => $3::float8 / 1000)
@@ -248,6 +297,18 @@ export function serviceBots(executor: Executor) {
          where id = $1 returning id`,
         [id, valid, reason],
         notFound(id),
+      );
+    },
+
+    /** reportState for many bots in one statement (a worker starting thousands); ids that do not exist are skipped. */
+    async reportStates(ids: readonly string[], state: BotState, reason: string | null = null): Promise<void> {
+      const valid = parseInput(z.enum(BOT_STATES), state, 'state');
+      if (ids.length === 0) return;
+      await executor.query(
+        `update public.bots set state = $2, state_reason = $3,
+           state_changed_at = case when state is distinct from $2::public.bot_state then now() else state_changed_at end
+         where id = any($1::uuid[])`,
+        [ids, valid, reason],
       );
     },
 

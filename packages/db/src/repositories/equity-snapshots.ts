@@ -70,29 +70,62 @@ export function userEquity(executor: Executor) {
   };
 }
 
+/** Columns as inserted: validated, snake_case, for jsonb_to_recordset. */
+function snapshotRows(snapshots: readonly EquitySnapshotInput[]) {
+  return snapshots.map((s, i) => {
+    const valid = parseInput(snapshotInput, s, `equity snapshot ${i}`);
+    return {
+      user_id: valid.userId,
+      bot_id: valid.botId,
+      time: valid.time,
+      equity_quote: valid.equityQuote,
+      cash_quote: valid.cashQuote,
+    };
+  });
+}
+
+const INSERT_SNAPSHOTS = `insert into public.equity_snapshots (user_id, bot_id, time, equity_quote, cash_quote)
+  select r.user_id, r.bot_id, r.time, r.equity_quote, r.cash_quote
+  from jsonb_to_recordset($1::text::jsonb)
+    as r(user_id uuid, bot_id uuid, time timestamptz, equity_quote numeric, cash_quote numeric)`;
+
+/** (bot, time) names a snapshot: the equity_snapshots_bot_time_key unique constraint. */
+function snapshotKey(botId: string, time: Date): string {
+  return `${botId}@${time.getTime()}`;
+}
+
 export function serviceEquity(executor: Executor) {
   return {
     list: (options: EquityListOptions): Promise<EquitySnapshot[]> => listSnapshots(executor, options),
     async insertMany(snapshots: readonly EquitySnapshotInput[]): Promise<number> {
       if (snapshots.length === 0) return 0;
-      const rows = snapshots.map((s, i) => {
-        const valid = parseInput(snapshotInput, s, `equity snapshot ${i}`);
-        return {
-          user_id: valid.userId,
-          bot_id: valid.botId,
-          time: valid.time,
-          equity_quote: valid.equityQuote,
-          cash_quote: valid.cashQuote,
-        };
-      });
-      await executor.query(
-        `insert into public.equity_snapshots (user_id, bot_id, time, equity_quote, cash_quote)
-         select r.user_id, r.bot_id, r.time, r.equity_quote, r.cash_quote
-         from jsonb_to_recordset($1::text::jsonb)
-           as r(user_id uuid, bot_id uuid, time timestamptz, equity_quote numeric, cash_quote numeric)`,
+      const rows = snapshotRows(snapshots);
+      await executor.query(INSERT_SNAPSHOTS, [json(rows)]);
+      return rows.length;
+    },
+
+    /**
+     * Inserts the snapshots in one statement and returns them as stored, in the order given (the worker's group
+     * commit: the stored row is the bot's equity point, no read-back). All or nothing, like any statement.
+     */
+    async insertReturning(snapshots: readonly EquitySnapshotInput[]): Promise<EquitySnapshot[]> {
+      if (snapshots.length === 0) return [];
+      const rows = snapshotRows(snapshots);
+      const stored = await selectRows(
+        executor,
+        equitySnapshotRow,
+        `${INSERT_SNAPSHOTS}
+         returning id, user_id as "userId", bot_id as "botId", time, equity_quote::text as "equityQuote",
+           cash_quote::text as "cashQuote"`,
         [json(rows)],
       );
-      return rows.length;
+      // RETURNING promises no order: match each input to its row by the unique (bot, time).
+      const byKey = new Map(stored.map((row) => [snapshotKey(row.botId, row.time), row]));
+      return rows.map((row) => {
+        const match = byKey.get(snapshotKey(row.bot_id, new Date(row.time)));
+        if (match === undefined) throw new Error(`equity snapshot of bot ${row.bot_id} at ${row.time} not returned`);
+        return match;
+      });
     },
   };
 }
