@@ -6,15 +6,9 @@
  *
  *   deno run --allow-net --allow-env --allow-read --allow-sys edge/src/deno.ts
  */
-import { createDatabase, keyringFromEnv, transportKeyFromEnv } from '@keel/db';
-import { inProcessBus } from '@keel/realtime';
-import { upgradeWebSocket } from 'hono/deno';
-import { createApp } from './app.ts';
-import { databaseAuthStore } from './auth/database-auth-store.ts';
-import { apiPortFromEnv, configFromEnv } from './config.ts';
-import { keyTransportFrom } from './key-transport.ts';
-import { type Logger, systemClock } from './ports.ts';
-import { memoryRateLimitStore } from './rate-limit/memory-store.ts';
+import { createDatabase } from '@keel/db';
+import { apiPortFromEnv } from './config.ts';
+import { denoApp } from './deno-app.ts';
 
 declare const Deno: {
   env: { toObject(): Record<string, string> };
@@ -24,36 +18,11 @@ declare const Deno: {
   ): { finished: Promise<void> };
 };
 
-/** JSON lines on stdout, pino's shape. */
-function consoleLogger(bindings: object = {}): Logger {
-  const write = (level: string) => (fields: object, message?: string) =>
-    console.log(JSON.stringify({ level, time: Date.now(), ...bindings, ...fields, msg: message }));
-  return {
-    debug: () => {},
-    info: write('info'),
-    warn: write('warn'),
-    error: write('error'),
-    child: (more) => consoleLogger({ ...bindings, ...more }),
-  };
-}
-
 const env = Deno.env.toObject();
 if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set: the edge on Deno needs PostgreSQL or Supabase');
 const database = await createDatabase({ url: env.DATABASE_URL });
 if (env.KEEL_MIGRATE === '1') await database.migrate();
-const app = createApp({
-  database,
-  bus: inProcessBus(),
-  rateLimitStore: memoryRateLimitStore(),
-  authStore: databaseAuthStore(database),
-  clock: systemClock,
-  config: configFromEnv(env),
-  logger: consoleLogger({ name: 'keel-edge', runtime: 'deno' }),
-  keyTransport: keyTransportFrom(keyringFromEnv(env), transportKeyFromEnv(env)),
-  upgradeWebSocket: upgradeWebSocket as never,
-  remoteAddress: (_request, bindings) =>
-    (bindings as { remoteAddr?: { hostname: string } } | undefined)?.remoteAddr?.hostname,
-});
+const app = denoApp(database, env, 'deno');
 Deno.serve(
   {
     port: apiPortFromEnv(env),

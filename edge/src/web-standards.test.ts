@@ -7,8 +7,11 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = import.meta.dirname;
-/** Runtime entry points: they adapt Node or Deno to the app's ports. key-transport.ts wraps @keel/db's secrets. */
-const RUNTIME_ENTRIES = new Set(['node.ts', 'deno.ts', 'key-transport.ts']);
+/**
+ * Runtime entry points: they adapt Node or Deno to the app's ports (deno-app.ts is the Deno wiring deno.ts and the
+ * Supabase Edge Function share). key-transport.ts wraps @keel/db's secrets.
+ */
+const RUNTIME_ENTRIES = new Set(['node.ts', 'deno.ts', 'deno-app.ts', 'key-transport.ts']);
 const NODE_ONLY = /^(node:|ioredis$|pino$|ws$|@hono\/node-server|postgres$|@electric-sql\/)/;
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 

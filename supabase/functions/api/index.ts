@@ -10,16 +10,9 @@
  *
  *   supabase functions deploy api --no-verify-jwt
  */
-import { createDatabase, keyringFromEnv, transportKeyFromEnv } from '@keel/db';
-import { inProcessBus } from '@keel/realtime';
+import { createDatabase } from '@keel/db';
 import { Hono } from 'hono';
-import { upgradeWebSocket } from 'hono/deno';
-import { createApp } from '../../../edge/src/app.ts';
-import { databaseAuthStore } from '../../../edge/src/auth/database-auth-store.ts';
-import { configFromEnv } from '../../../edge/src/config.ts';
-import { keyTransportFrom } from '../../../edge/src/key-transport.ts';
-import { type Logger, systemClock } from '../../../edge/src/ports.ts';
-import { memoryRateLimitStore } from '../../../edge/src/rate-limit/memory-store.ts';
+import { denoApp } from '../../../edge/src/deno-app.ts';
 
 /** The function's name, and so the first segment of every path it receives. */
 const FUNCTION_PATH = '/api';
@@ -31,38 +24,13 @@ declare const Deno: {
   };
 };
 
-/** JSON lines on stdout, which Supabase's function logs keep; pino's shape, like deno.ts. */
-function consoleLogger(bindings: object = {}): Logger {
-  const write = (level: string) => (fields: object, message?: string) =>
-    console.log(JSON.stringify({ level, time: Date.now(), ...bindings, ...fields, msg: message }));
-  return {
-    debug: () => {},
-    info: write('info'),
-    warn: write('warn'),
-    error: write('error'),
-    child: (more) => consoleLogger({ ...bindings, ...more }),
-  };
-}
-
 const env = Deno.env.toObject();
 const databaseUrl = env.DATABASE_URL || env.SUPABASE_DB_URL;
 if (!databaseUrl) throw new Error('neither DATABASE_URL nor SUPABASE_DB_URL is set: the API needs the database');
 const database = await createDatabase({ url: databaseUrl });
-const app = createApp({
-  database,
-  // Each function instance has its own bus and rate-limit counts: the stream carries nothing from the workers
-  // here (serve /v1/stream from a Node edge with REDIS_URL for that), and limits count per instance.
-  bus: inProcessBus(),
-  rateLimitStore: memoryRateLimitStore(),
-  authStore: databaseAuthStore(database),
-  clock: systemClock,
-  config: configFromEnv(env),
-  logger: consoleLogger({ name: 'keel-edge', runtime: 'supabase-edge-function' }),
-  keyTransport: keyTransportFrom(keyringFromEnv(env), transportKeyFromEnv(env)),
-  upgradeWebSocket: upgradeWebSocket as never,
-  remoteAddress: (_request, bindings) =>
-    (bindings as { remoteAddr?: { hostname: string } } | undefined)?.remoteAddr?.hostname,
-});
+// Each function instance has its own bus and rate-limit counts: the stream carries nothing from the workers here
+// (serve /v1/stream from a Node edge with REDIS_URL for that), and limits count per instance.
+const app = denoApp(database, env, 'supabase-edge-function');
 const mounted = new Hono().route(FUNCTION_PATH, app);
 // Everything else goes to the app as it is: a request whose prefix a proxy already removed finds its route, and an
 // unknown path gets the API's RFC 9457 404 rather than Hono's plain-text one.
