@@ -4,8 +4,8 @@
  *   when 'ppo' is named and the platform has a promoted model;
  * - one rule agent: that agent alone; 'ppo' alone: the PPO agent, or — without a usable model — the ensemble of
  *   the four rule agents, said in the log and in every decision's rationale;
- * - none of those names but `fast`/`slow` options (or the names 'sma-cross' / 'trend-follower'): the built-in
- *   sma-cross, the backtester's reference strategy.
+ * - only other names (e.g. 'sma-cross', with `fast`/`slow` options): the built-in sma-cross, the backtester's
+ *   reference strategy; no agents at all: the ensemble of the four rule agents.
  * Models come from the server's models folder only (KEEL_MODELS_DIR), never from a path in a user's bot config.
  */
 import { agentStrategy, type DecisionRationale, type RiskTolerance } from '@keel/core/agents/index.ts';
@@ -34,8 +34,6 @@ export interface BotStrategy {
   /** The rationale of the decision just made, if the strategy gives one; reading it clears it. */
   takeRationale(): DecisionRationale | null;
 }
-
-const SMA_NAMES = new Set(['sma-cross', 'trend-follower']);
 
 function isRuleAgent(name: string): name is RuleAgentName {
   return (RULE_AGENT_NAMES as readonly string[]).includes(name);
@@ -82,7 +80,7 @@ export function strategyForBot(
   const names = agents.map((agent) => agent.name);
   const ruleAgents = names.filter(isRuleAgent);
   const wantsPpo = names.includes('ppo');
-  if (ruleAgents.length === 0 && !wantsPpo && (names.some((name) => SMA_NAMES.has(name)) || names.length > 0)) {
+  if (ruleAgents.length === 0 && !wantsPpo && names.length > 0) {
     return smaCrossFor(agents, symbols);
   }
   const ppo = wantsPpo ? promotedPpo(options) : null;
