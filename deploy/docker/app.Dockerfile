@@ -14,7 +14,10 @@ COPY packages/cli/package.json packages/cli/
 COPY edge/package.json edge/
 COPY worker/package.json worker/
 COPY app/package.json app/
-RUN npm ci --ignore-scripts --no-audit --no-fund --workspace @keel/app --include-workspace-root
+# The bundle includes postgres.js: Keel's patch of it (patches/) is applied before the build.
+COPY patches patches
+RUN npm ci --ignore-scripts --no-audit --no-fund --workspace @keel/app --include-workspace-root \
+  && npx patch-package --error-on-fail
 COPY packages packages
 COPY app app
 RUN npm run build --workspace @keel/app

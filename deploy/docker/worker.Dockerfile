@@ -14,7 +14,11 @@ COPY packages/cli/package.json packages/cli/
 COPY edge/package.json edge/
 COPY worker/package.json worker/
 COPY app/package.json app/
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspace @keel/worker
+# Scripts stay off (nothing downloads binaries at build time); the one install step Keel needs is its patch of
+# postgres.js (patches/, applied by patch-package, a root dependency): a closed socket must not crash the process.
+COPY patches patches
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspace @keel/worker --include-workspace-root \
+  && npx patch-package --error-on-fail
 
 FROM node:24-slim
 ENV NODE_ENV=production WORKER_HOST=0.0.0.0 WORKER_PORT=9464
