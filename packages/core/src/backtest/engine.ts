@@ -57,6 +57,11 @@ export interface BacktestOptions {
    * from the first candle.
    */
   startTradingAt?: number;
+  /**
+   * Book fills in exact integer units held in numbers while they fit (portfolio/ledger.ts, money/safe-units.ts);
+   * default true. false books them with Decimals only: the same results, slower; the benchmark's baseline.
+   */
+  unitsFastPath?: boolean;
 }
 
 export interface BacktestResult {
@@ -90,8 +95,9 @@ export function runBacktest(
   const initialCash = options.initialCashQuote ?? DEFAULT_INITIAL_CASH_QUOTE;
   if (!(initialCash > 0 && Number.isFinite(initialCash))) throw new BacktestError('initial cash must be positive');
 
-  const ledger = new Ledger({ initialCashQuote: initialCash, symbols });
-  const broker = createPaperBroker(options.costs ?? {}, ledger);
+  const unitsFastPath = options.unitsFastPath ?? true;
+  const ledger = new Ledger({ initialCashQuote: initialCash, symbols, unitsFastPath });
+  const broker = createPaperBroker(options.costs ?? {}, ledger, unitsFastPath);
   const tradeLog = new TradeLog();
   const fills: Fill[] = [];
   const decisions: DecisionRecord[] = [];

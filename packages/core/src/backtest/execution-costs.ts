@@ -16,10 +16,14 @@ export interface ExecutionCosts {
   maxVolumeParticipation: number;
 }
 
-export function createPaperBroker(costs: Partial<ExecutionCosts>, ledger: Ledger): PaperBroker {
+/** `unitsFastPath`: as PaperBrokerOptions (default true). */
+export function createPaperBroker(costs: Partial<ExecutionCosts>, ledger: Ledger, unitsFastPath = true): PaperBroker {
   return new PaperBroker({
     ...costs,
+    unitsFastPath,
     availableQuote: () => ledger.cashQuoteExact,
     availableBase: (symbol) => ledger.position(symbol).qtyBase,
+    availableQuoteUnits: () => ledger.cashQuoteUnits,
+    availableBaseUnits: (symbol) => ledger.positionQtyBaseUnits(symbol),
   });
 }

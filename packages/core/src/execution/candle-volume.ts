@@ -10,6 +10,7 @@
 import { addDecimal, mulDecimal, subDecimal } from '../money/arithmetic.ts';
 import { DECIMAL_ONE, DECIMAL_ZERO, type Decimal, decimalFromUnits } from '../money/decimal.ts';
 import { decimalFromNumber } from '../money/parse.ts';
+import { unitsToDecimal } from '../money/safe-units.ts';
 import { roundToStep } from '../money/step.ts';
 
 /** Stands for "no volume cap": more base than any market has (10^30 units). */
@@ -24,8 +25,9 @@ export class CandleVolume {
   private readonly volume: number;
   /** The cap left, once computed as a Decimal; null before. */
   private capLeftBase: Decimal | null = null;
-  /** What fills took from this candle before the cap was computed. */
+  /** What fills took from this candle before the cap was computed, as a Decimal and in units (safe-units.ts). */
   private takenBase: Decimal = DECIMAL_ZERO;
+  private takenUnits = 0;
 
   /** One candle of `volume` base units; `participation`: the share of it fills may take, null for no cap. */
   constructor(participation: Decimal | null, volume: number) {
@@ -38,15 +40,31 @@ export class CandleVolume {
    * `qtyNumber`: qtyBase's nearest number, or NaN when the caller has none.
    */
   cut(qtyBase: Decimal, qtyNumber: number, lotStepBase: Decimal): Decimal {
-    if (this.capLeftBase === null && this.takenBase === 0n && qtyNumber < this.wholeCapNumber()) return qtyBase;
+    if (this.fitsUntouched(qtyNumber)) return qtyBase;
     const left = this.capLeft();
     return qtyBase <= left ? qtyBase : roundToStep(left, lotStepBase, 'down');
+  }
+
+  /**
+   * Whether a quantity whose nearest number is qtyNumber fits a candle nothing has been taken from yet, known
+   * without decimals (cut returns it whole then); false also when it might fit but only decimals can tell.
+   */
+  fitsUntouched(qtyNumber: number): boolean {
+    return (
+      this.capLeftBase === null && this.takenBase === 0n && this.takenUnits === 0 && qtyNumber < this.wholeCapNumber()
+    );
   }
 
   /** Records a fill of qtyBase (at most what cut allowed). */
   take(qtyBase: Decimal): void {
     if (this.capLeftBase !== null) this.capLeftBase = subDecimal(this.capLeftBase, qtyBase);
     else this.takenBase = this.takenBase === 0n ? qtyBase : addDecimal(this.takenBase, qtyBase);
+  }
+
+  /** take() for a quantity in units (money/safe-units.ts), which stays a number until the cap is computed. */
+  takeUnits(qtyUnits: number): void {
+    if (this.capLeftBase !== null) this.capLeftBase = subDecimal(this.capLeftBase, unitsToDecimal(qtyUnits));
+    else this.takenUnits += qtyUnits;
   }
 
   /** The number the whole cap rounds to when it is known without decimals (participation 1 or none); else NaN. */
@@ -56,7 +74,10 @@ export class CandleVolume {
   }
 
   private capLeft(): Decimal {
-    if (this.capLeftBase === null) this.capLeftBase = subDecimal(this.wholeCap(), this.takenBase);
+    if (this.capLeftBase === null) {
+      const takenInUnits = this.takenUnits === 0 ? DECIMAL_ZERO : unitsToDecimal(this.takenUnits);
+      this.capLeftBase = subDecimal(subDecimal(this.wholeCap(), this.takenBase), takenInUnits);
+    }
     return this.capLeftBase;
   }
 

@@ -1,5 +1,6 @@
 import { DECIMAL_SCALE, type Decimal, decimalFromUnits } from '../money/decimal.ts';
 import { divideRounded } from '../money/rounding.ts';
+import { ceilDivUnits, decimalAsFraction, safeUnits, unitsFromDecimal } from '../money/safe-units.ts';
 import { requirePositiveStep } from '../money/step.ts';
 
 /**
@@ -12,13 +13,43 @@ export interface FeeSchedule {
   /** 10^18 × feeStepQuote: a fee in units of 10^-36 per fee step. */
   readonly unitsPerStep: bigint;
   readonly unitsPerStepLessOne: bigint;
+  /** The same schedule for amounts in units of 10^-10 (money/safe-units.ts); NaN parts when it has none. */
+  readonly inUnits: FeeScheduleInUnits;
+}
+
+/**
+ * feeRate = rateNumerator / rateDenominator (fewest decimal places), and the fee step in units: a fee in units is
+ * then ⌈notional × rateNumerator / feeDivisor⌉ × feeStepUnits, with feeDivisor = rateDenominator × feeStepUnits.
+ */
+export interface FeeScheduleInUnits {
+  readonly rateNumerator: number;
+  readonly rateDenominator: number;
+  readonly feeDivisor: number;
+  readonly feeStepUnits: number;
 }
 
 /** Throws DecimalError 'invalid-step' when feeStepQuote ≤ 0. */
 export function feeSchedule(feeRate: Decimal, feeStepQuote: Decimal): FeeSchedule {
   requirePositiveStep(feeStepQuote);
   const unitsPerStep = DECIMAL_SCALE * feeStepQuote;
-  return { feeRate, feeStepQuote, unitsPerStep, unitsPerStepLessOne: unitsPerStep - 1n };
+  return {
+    feeRate,
+    feeStepQuote,
+    unitsPerStep,
+    unitsPerStepLessOne: unitsPerStep - 1n,
+    inUnits: feeScheduleInUnits(feeRate, feeStepQuote),
+  };
+}
+
+function feeScheduleInUnits(feeRate: Decimal, feeStepQuote: Decimal): FeeScheduleInUnits {
+  const rate = decimalAsFraction(feeRate);
+  const feeStepUnits = unitsFromDecimal(feeStepQuote);
+  return {
+    rateNumerator: rate.numerator,
+    rateDenominator: rate.denominator,
+    feeDivisor: safeUnits(rate.denominator * feeStepUnits),
+    feeStepUnits,
+  };
 }
 
 /**
@@ -39,4 +70,14 @@ export function scheduledFeeQuote(notionalQuote: Decimal, schedule: FeeSchedule)
       ? (fee + schedule.unitsPerStepLessOne) / schedule.unitsPerStep
       : divideRounded(fee, schedule.unitsPerStep, 'ceiling');
   return decimalFromUnits(feeSteps * schedule.feeStepQuote);
+}
+
+/**
+ * scheduledFeeQuote for a notional in units (≥ 0): the same fee in units, or NaN when an amount or intermediate is
+ * not exact in units (the caller then takes the Decimal path). fee = ⌈notional × rate / step⌉ steps, with
+ * notional = N / 10^10, rate = n / d and step = s / 10^10: ⌈N × n / (d × s)⌉ steps of s units.
+ */
+export function scheduledFeeUnits(notionalUnits: number, schedule: FeeSchedule): number {
+  const { rateNumerator, feeDivisor, feeStepUnits } = schedule.inUnits;
+  return safeUnits(ceilDivUnits(safeUnits(notionalUnits * rateNumerator), feeDivisor) * feeStepUnits);
 }

@@ -4,6 +4,7 @@
  */
 import { addDecimal, mulDecimal } from '../money/arithmetic.ts';
 import { DECIMAL_SCALE, DECIMAL_ZERO, type Decimal, decimalFromUnits } from '../money/decimal.ts';
+import { floorDivUnits, mulUnits, safeUnits, unitsFromDecimal } from '../money/safe-units.ts';
 import { type FeeSchedule, feeSchedule, scheduledFeeQuote } from './fees.ts';
 
 export interface BuyCostRules {
@@ -19,16 +20,40 @@ interface BuyCostConstants {
   readonly fees: FeeSchedule;
   /** feeStepQuote × (10^18 + feeRate): the divisor of largestAffordableNotional's crossing point. */
   readonly crossingDivisor: bigint;
+  /** The same constants for amounts in units of 10^-10 (money/safe-units.ts); NaN where they have none. */
+  readonly inUnits: BuyCostConstantsInUnits;
+}
+
+/**
+ * With feeRate = n / d (fees.ts FeeScheduleInUnits) and the fee step s in units, largestAffordableNotional's
+ * crossing point is ⌊budget × n / (s × (d + n))⌋ and a fee of k steps covers notionals up to k × s × d / n units.
+ */
+interface BuyCostConstantsInUnits {
+  /** s × (d + n). */
+  readonly crossingDivisor: number;
+  /** s × d / n when whole (else NaN: that bound would need more than 10 places). */
+  readonly coveredPerStep: number;
+  readonly lotUnits: number;
 }
 
 /** BuyCostRules with their derived constants, for a caller that sizes many buys on one market (the broker). */
 export function buyCostRules(feeRate: Decimal, lotStepBase: Decimal, feeStepQuote: Decimal): BuyCostRules {
-  return { feeRate, lotStepBase, feeStepQuote, derived: buyCostConstants(feeRate, feeStepQuote) };
+  return { feeRate, lotStepBase, feeStepQuote, derived: buyCostConstants(feeRate, feeStepQuote, lotStepBase) };
 }
 
 /** Throws DecimalError 'invalid-step' when feeStepQuote ≤ 0. */
-function buyCostConstants(feeRate: Decimal, feeStepQuote: Decimal): BuyCostConstants {
-  return { fees: feeSchedule(feeRate, feeStepQuote), crossingDivisor: feeStepQuote * (DECIMAL_SCALE + feeRate) };
+function buyCostConstants(feeRate: Decimal, feeStepQuote: Decimal, lotStepBase: Decimal): BuyCostConstants {
+  const fees = feeSchedule(feeRate, feeStepQuote);
+  const { rateNumerator, rateDenominator, feeDivisor, feeStepUnits } = fees.inUnits;
+  return {
+    fees,
+    crossingDivisor: feeStepQuote * (DECIMAL_SCALE + feeRate),
+    inUnits: {
+      crossingDivisor: safeUnits(feeStepUnits * safeUnits(rateDenominator + rateNumerator)),
+      coveredPerStep: feeDivisor % rateNumerator === 0 ? feeDivisor / rateNumerator : Number.NaN,
+      lotUnits: unitsFromDecimal(lotStepBase),
+    },
+  };
 }
 
 /** notional + fee of buying qtyBase at priceQuote, exactly as the ledger will book it. */
@@ -52,7 +77,7 @@ export function largestAffordableQtyBase(budgetQuote: Decimal, priceQuote: Decim
   const notionalQuote = largestAffordableNotional(
     budgetQuote,
     rules,
-    rules.derived ?? buyCostConstants(rules.feeRate, rules.feeStepQuote),
+    rules.derived ?? buyCostConstants(rules.feeRate, rules.feeStepQuote, rules.lotStepBase),
   );
   // n lots book notional halfEven(n × lotNotional / 10^18) (units of 10^-36 rounded to 10^-18), which is at most
   // N exactly when n × lotNotional < (N + ½) × 10^18, or equals it and N is even (a tie rounds to even).
@@ -79,4 +104,33 @@ function largestAffordableNotional(budgetQuote: Decimal, rules: BuyCostRules, co
   const coveredByFewerSteps = (stepsBelowCrossing * constants.fees.unitsPerStep) / rate;
   const leftAfterMoreSteps = budgetQuote - (stepsBelowCrossing + 1n) * step;
   return coveredByFewerSteps > leftAfterMoreSteps ? coveredByFewerSteps : leftAfterMoreSteps;
+}
+
+/**
+ * largestAffordableQtyBase with the budget and the price in units (money/safe-units.ts), for rules built by
+ * buyCostRules: the same quantity in units, or NaN when an amount or intermediate is not exact in units. The
+ * Decimal version's half-unit bound and tie rule only matter when a lot's notional has more than 18 places; here
+ * it is exact at 10 (or NaN), so n lots fit exactly when n × lotNotional ≤ the affordable notional.
+ */
+export function largestAffordableQtyUnits(budgetUnits: number, priceUnits: number, rules: BuyCostRules): number {
+  const constants = rules.derived?.inUnits;
+  if (constants === undefined || Number.isNaN(budgetUnits) || Number.isNaN(priceUnits)) return Number.NaN;
+  if (budgetUnits <= 0 || priceUnits <= 0) return 0;
+  const notionalUnits = largestAffordableNotionalUnits(budgetUnits, rules.derived as BuyCostConstants);
+  const lotNotionalUnits = mulUnits(constants.lotUnits, priceUnits);
+  return safeUnits(floorDivUnits(notionalUnits, lotNotionalUnits) * constants.lotUnits);
+}
+
+/** largestAffordableNotional in units (see there for the derivation); NaN when not exact in units. */
+function largestAffordableNotionalUnits(budgetUnits: number, constants: BuyCostConstants): number {
+  const rateNumerator = constants.fees.inUnits.rateNumerator;
+  if (rateNumerator === 0) return budgetUnits;
+  const { crossingDivisor, coveredPerStep } = constants.inUnits;
+  const stepsBelowCrossing = floorDivUnits(safeUnits(budgetUnits * rateNumerator), crossingDivisor);
+  const coveredByFewerSteps = safeUnits(stepsBelowCrossing * coveredPerStep);
+  const leftAfterMoreSteps = safeUnits(
+    budgetUnits - safeUnits((stepsBelowCrossing + 1) * constants.fees.inUnits.feeStepUnits),
+  );
+  if (Number.isNaN(coveredByFewerSteps) || Number.isNaN(leftAfterMoreSteps)) return Number.NaN;
+  return Math.max(coveredByFewerSteps, leftAfterMoreSteps);
 }

@@ -4,6 +4,7 @@
 import type { Decimal } from '../money/decimal.ts';
 import { DecimalError } from '../money/errors.ts';
 import { decimalFromNumber } from '../money/parse.ts';
+import { unitsFromDecimal } from '../money/safe-units.ts';
 import { BrokerConfigError } from './errors.ts';
 
 export interface MarketRules {
@@ -17,6 +18,8 @@ export const DEFAULT_LOT_STEP_BASE = 1e-8;
 
 export interface ResolvedMarketRules {
   readonly lotStepBase: Decimal;
+  /** lotStepBase in units (money/safe-units.ts), NaN when it has more than 10 places. */
+  readonly lotStepUnits: number;
   readonly tickSizeQuote: Decimal | null;
 }
 
@@ -24,8 +27,10 @@ export interface ResolvedMarketRules {
 export function resolveMarketRules(defaults: MarketRules, override: MarketRules = {}, where = ''): ResolvedMarketRules {
   const lotStepBase = override.lotStepBase ?? defaults.lotStepBase ?? DEFAULT_LOT_STEP_BASE;
   const tickSizeQuote = override.tickSizeQuote ?? defaults.tickSizeQuote;
+  const lotStep = positiveStep(`${where}lotStepBase`, lotStepBase);
   return {
-    lotStepBase: positiveStep(`${where}lotStepBase`, lotStepBase),
+    lotStepBase: lotStep,
+    lotStepUnits: unitsFromDecimal(lotStep),
     tickSizeQuote: tickSizeQuote === undefined ? null : positiveStep(`${where}tickSizeQuote`, tickSizeQuote),
   };
 }

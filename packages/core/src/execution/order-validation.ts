@@ -6,6 +6,7 @@
 import type { Decimal } from '../money/decimal.ts';
 import { decimalToNumber, formatDecimal } from '../money/format.ts';
 import { decimalFromNumber } from '../money/parse.ts';
+import { floorDivUnits, safeUnits, unitsFromNumber, unitsToDecimal, unitsToNumber } from '../money/safe-units.ts';
 import { isOnStep, roundToStep } from '../money/step.ts';
 import { type OrderValidationCode, OrderValidationError } from './errors.ts';
 import type { ResolvedMarketRules } from './market-rules.ts';
@@ -14,9 +15,14 @@ import type { OrderRequest } from './types.ts';
 export interface ValidatedOrder {
   /** A copy of the request with qtyBase on the lot. */
   readonly request: OrderRequest;
-  /** Exactly one of qtyBase and quoteQty is non-null. */
+  /** Sized by quoteQty (a market buy), else by qtyBase. */
+  readonly sizedInQuote: boolean;
+  /** Exactly one of qtyBase and quoteQty is non-null (built when first read, where the units below hold them). */
   readonly qtyBase: Decimal | null;
   readonly quoteQty: Decimal | null;
+  /** qtyBase and quoteQty in units (money/safe-units.ts); NaN when null or not exact in units. */
+  readonly qtyUnits: number;
+  readonly quoteQtyUnits: number;
 }
 
 const SIDES: ReadonlySet<string> = new Set(['buy', 'sell']);
@@ -42,23 +48,30 @@ export function validateOrder(request: OrderRequest, decisionTime: number, rules
   if (hasQty === hasQuote) refuse(request, 'ambiguous-size', 'set exactly one of qtyBase and quoteQty');
   let qtyBase: Decimal | null = null;
   let quoteQty: Decimal | null = null;
+  let qtyUnits = Number.NaN;
+  let quoteQtyUnits = Number.NaN;
   const normalised: OrderRequest = { ...request };
   if (hasQty) {
-    const asked = positiveAmount(request, request.qtyBase, 'qtyBase', 'invalid-qty');
-    qtyBase = roundToStep(asked, rules.lotStepBase, 'down');
-    if (qtyBase === 0n) {
+    const asked = positiveNumber(request, request.qtyBase, 'qtyBase', 'invalid-qty');
+    // On the lot in units when the amounts fit there (floorDivUnits: exact), else with Decimals.
+    const askedUnits = unitsFromNumber(asked);
+    qtyUnits = safeUnits(floorDivUnits(askedUnits, rules.lotStepUnits) * rules.lotStepUnits);
+    if (Number.isNaN(qtyUnits)) qtyBase = roundToStep(decimalFromNumber(asked), rules.lotStepBase, 'down');
+    if (qtyUnits === 0 || qtyBase === 0n) {
       refuse(
         request,
         'qty-below-lot',
         `qtyBase ${request.qtyBase} is less than one lot (${formatDecimal(rules.lotStepBase)})`,
       );
     }
-    normalised.qtyBase = decimalToNumber(qtyBase);
+    normalised.qtyBase = qtyBase === null ? unitsToNumber(qtyUnits) : decimalToNumber(qtyBase);
   } else {
     if (request.type !== 'market' || request.side !== 'buy') {
       refuse(request, 'quote-qty-not-allowed', 'quoteQty sizes market buys only; give qtyBase');
     }
-    quoteQty = positiveAmount(request, request.quoteQty, 'quoteQty', 'invalid-qty');
+    const asked = positiveNumber(request, request.quoteQty, 'quoteQty', 'invalid-qty');
+    quoteQtyUnits = unitsFromNumber(asked);
+    if (Number.isNaN(quoteQtyUnits)) quoteQty = decimalFromNumber(asked);
   }
 
   const hasLimit = request.limitPrice !== undefined;
@@ -70,7 +83,48 @@ export function validateOrder(request: OrderRequest, decisionTime: number, rules
   }
   if (hasLimit) checkPriceOnTick(request, 'limitPrice', rules);
   if (hasStop) checkPriceOnTick(request, 'stopPrice', rules);
-  return { request: normalised, qtyBase, quoteQty };
+  return new LazyValidatedOrder(normalised, hasQuote, qtyBase, quoteQty, qtyUnits, quoteQtyUnits);
+}
+
+/**
+ * A ValidatedOrder whose Decimal sizes are built from their units when first read, if at all. A class: an object
+ * literal with getters costs a closure per getter and a slow literal per order.
+ */
+class LazyValidatedOrder implements ValidatedOrder {
+  readonly request: OrderRequest;
+  readonly sizedInQuote: boolean;
+  readonly qtyUnits: number;
+  readonly quoteQtyUnits: number;
+  private qtyDecimal: Decimal | null;
+  private quoteQtyDecimal: Decimal | null;
+
+  constructor(
+    request: OrderRequest,
+    sizedInQuote: boolean,
+    qtyDecimal: Decimal | null,
+    quoteQtyDecimal: Decimal | null,
+    qtyUnits: number,
+    quoteQtyUnits: number,
+  ) {
+    this.request = request;
+    this.sizedInQuote = sizedInQuote;
+    this.qtyDecimal = qtyDecimal;
+    this.quoteQtyDecimal = quoteQtyDecimal;
+    this.qtyUnits = qtyUnits;
+    this.quoteQtyUnits = quoteQtyUnits;
+  }
+
+  get qtyBase(): Decimal | null {
+    if (this.qtyDecimal === null && !Number.isNaN(this.qtyUnits)) this.qtyDecimal = unitsToDecimal(this.qtyUnits);
+    return this.qtyDecimal;
+  }
+
+  get quoteQty(): Decimal | null {
+    if (this.quoteQtyDecimal === null && !Number.isNaN(this.quoteQtyUnits)) {
+      this.quoteQtyDecimal = unitsToDecimal(this.quoteQtyUnits);
+    }
+    return this.quoteQtyDecimal;
+  }
 }
 
 /** A function, not a closure per call: validation runs on every order. */
@@ -98,8 +152,17 @@ function positiveAmount(
   field: string,
   code: 'invalid-qty' | 'invalid-price',
 ): Decimal {
+  return decimalFromNumber(positiveNumber(request, value, field, code));
+}
+
+function positiveNumber(
+  request: OrderRequest,
+  value: number | undefined,
+  field: string,
+  code: 'invalid-qty' | 'invalid-price',
+): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     return refuse(request, code, `${field} must be a positive finite number, got ${value}`);
   }
-  return decimalFromNumber(value);
+  return value;
 }

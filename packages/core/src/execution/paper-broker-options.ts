@@ -39,6 +39,19 @@ export interface PaperBrokerOptions {
   availableQuote?: (symbol: string) => Decimal;
   /** Base the account holds (the ledger's exact position): sells are cut to it. Default: unlimited. */
   availableBase?: (symbol: string) => Decimal;
+  /**
+   * availableQuote and availableBase as counts of 10^-10 (money/safe-units.ts), NaN when not exact so: they let a
+   * fill take the fast path without reading a Decimal. Without them, fills whose balances are tracked take the
+   * Decimal path.
+   */
+  availableQuoteUnits?: (symbol: string) => number;
+  availableBaseUnits?: (symbol: string) => number;
+  /**
+   * Compute fills in exact integer units held in numbers while every amount fits (money/safe-units.ts), and with
+   * Decimals otherwise; both give the same fills to the last digit. Default true; false computes every fill with
+   * Decimals: the reference the fast path is tested against.
+   */
+  unitsFastPath?: boolean;
 }
 
 export const DEFAULT_FEE_RATE = 0.001;

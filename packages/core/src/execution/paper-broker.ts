@@ -16,6 +16,8 @@
  *   cancelled (status 'cancelled', or 'rejected' when nothing filled), with the reason in rejectReason.
  * Fills travel as numbers (execution/types.ts); every quantity and fee is checked to be exactly the decimal its
  * number spells, and the fee is computed from the fill's own numbers, so the ledger books exactly these amounts.
+ * A fill is computed in exact integer units held in numbers (money/safe-units.ts) when every amount fits there,
+ * which needs no bigint, else with Decimals; both give the same fill to the last digit.
  *
  * onFill is called after the order's state counts the fill; if it throws (a ledger refusing the fill), the
  * broker is ahead of the books, which the availability callbacks exist to prevent.
@@ -26,15 +28,25 @@ import { addDecimal, mulDecimal, subDecimal } from '../money/arithmetic.ts';
 import { DECIMAL_ZERO, type Decimal, minDecimal } from '../money/decimal.ts';
 import { decimalToExactNumber, decimalToNumber, decimalToShortNumber, formatDecimal } from '../money/format.ts';
 import { decimalFromNumber } from '../money/parse.ts';
+import {
+  floorDivUnits,
+  mulUnits,
+  safeUnits,
+  unitsFromNumber,
+  unitsToDecimal,
+  unitsToExactNumber,
+  unitsToNumber,
+} from '../money/safe-units.ts';
 import { roundToStep } from '../money/step.ts';
 import { CandleVolume } from './candle-volume.ts';
 import { OrderValidationError } from './errors.ts';
-import { feeSchedule, scheduledFeeQuote } from './fees.ts';
-import { type BuyCostRules, buyCostRules, largestAffordableQtyBase } from './fill-sizing.ts';
+import { feeSchedule, scheduledFeeQuote, scheduledFeeUnits } from './fees.ts';
+import { reusedFillAmounts } from './fill-amounts.ts';
+import { type BuyCostRules, buyCostRules, largestAffordableQtyBase, largestAffordableQtyUnits } from './fill-sizing.ts';
 import { type ResolvedMarketRules, resolveMarketRules } from './market-rules.ts';
 import { OrderIndex } from './order-index.ts';
 import { type Match, type MatchingRules, matchOrder } from './order-matching.ts';
-import { validateOrder } from './order-validation.ts';
+import { type ValidatedOrder, validateOrder } from './order-validation.ts';
 import {
   matchingRulesFor,
   type PaperBrokerOptions,
@@ -67,12 +79,19 @@ interface WorkingOrder {
   readonly type: OrderType;
   readonly limitPriceQuote: number;
   readonly stopPriceQuote: number;
-  /** Exactly one of qtyBase and quoteQty is non-null. */
-  readonly qtyBase: Decimal | null;
-  readonly quoteQty: Decimal | null;
+  /** Its size: qtyBase or quoteQty, as Decimals and in units. */
+  readonly size: ValidatedOrder;
+  /**
+   * Whether the filled amounts are held in units (filledQtyUnits, filledQuoteUnits), the fast path's, or as
+   * Decimals (filledQtyBase, filledQuote); the other pair is stale. An order leaves units for good on its first
+   * fill that needs Decimals.
+   */
+  amountsInUnits: boolean;
   filledQtyBase: Decimal;
   /** Buys: quote spent, fees included. Sells: quote received, fees deducted. */
   filledQuote: Decimal;
+  filledQtyUnits: number;
+  filledQuoteUnits: number;
   stopTriggered: boolean;
   /** Has met its first eligible candle (a limit marketable then takes liquidity; later it rests). */
   arrived: boolean;
@@ -92,18 +111,20 @@ export class PaperBroker {
   private readonly orders = new OrderIndex();
   private workingCount = 0;
   private readonly match: Match = { priceQuote: 0, liquidity: 'taker' };
-  private readonly exactFill: ExactFillAmounts = {
-    qtyBase: DECIMAL_ZERO,
-    priceQuote: DECIMAL_ZERO,
-    feeQuote: DECIMAL_ZERO,
-    notionalQuote: DECIMAL_ZERO,
-  };
+  private readonly exactFill = reusedFillAmounts();
+  /**
+   * Whether fills try units first: off by option, or once the account's balances could not be read in units (the
+   * backtest's ledger never reads in units again once its books moved to Decimals), which spares every later fill
+   * a try that would fail.
+   */
+  private unitsFastPath: boolean;
 
   /** Throws BrokerConfigError for options out of range. */
   constructor(options: PaperBrokerOptions = {}) {
     this.options = options;
     this.costs = resolveBrokerCosts(options);
     this.defaultRules = resolveMarketRules(options);
+    this.unitsFastPath = options.unitsFastPath ?? true;
     for (const [symbol, rules] of Object.entries(options.markets ?? {})) {
       this.addBook(symbol, resolveMarketRules(options, rules, `markets.${symbol}.`));
     }
@@ -140,10 +161,12 @@ export class PaperBroker {
       type: request.type,
       limitPriceQuote: request.limitPrice ?? Number.NaN,
       stopPriceQuote: request.stopPrice ?? Number.NaN,
-      qtyBase: validated.qtyBase,
-      quoteQty: validated.quoteQty,
+      size: validated,
+      amountsInUnits: this.unitsFastPath,
       filledQtyBase: DECIMAL_ZERO,
       filledQuote: DECIMAL_ZERO,
+      filledQtyUnits: 0,
+      filledQuoteUnits: 0,
       stopTriggered: false,
       arrived: false,
     };
@@ -216,6 +239,19 @@ export class PaperBroker {
 
   /** Trades as much of `order` as it, the account and what is left of the candle's volume allow. */
   private fill(order: WorkingOrder, time: number, candleVolume: CandleVolume, onFill: FillListener): void {
+    if (order.amountsInUnits) {
+      if (this.unitsFastPath && this.fillInUnits(order, time, candleVolume, onFill)) return;
+      if (order.filledQtyUnits !== 0) {
+        order.filledQtyBase = unitsToDecimal(order.filledQtyUnits);
+        order.filledQuote = unitsToDecimal(order.filledQuoteUnits);
+      }
+      order.amountsInUnits = false;
+    }
+    this.fillWithDecimals(order, time, candleVolume, onFill);
+  }
+
+  /** fill() with Decimals: any size, any grid. */
+  private fillWithDecimals(order: WorkingOrder, time: number, candleVolume: CandleVolume, onFill: FillListener): void {
     const request = order.state.request;
     const lot = order.book.rules.lotStepBase;
     const priceQuote = this.match.priceQuote;
@@ -224,13 +260,17 @@ export class PaperBroker {
     const costRules = liquidity === 'maker' ? order.book.makerCosts : order.book.takerCosts;
     const firstFill = order.filledQtyBase === 0n;
     const quoteLeft =
-      order.quoteQty === null ? null : firstFill ? order.quoteQty : subDecimal(order.quoteQty, order.filledQuote);
+      order.size.quoteQty === null
+        ? null
+        : firstFill
+          ? order.size.quoteQty
+          : subDecimal(order.size.quoteQty, order.filledQuote);
     const wantQty =
       quoteLeft !== null
         ? largestAffordableQtyBase(quoteLeft, price, costRules)
         : firstFill
-          ? (order.qtyBase as Decimal)
-          : subDecimal(order.qtyBase as Decimal, order.filledQtyBase);
+          ? (order.size.qtyBase as Decimal)
+          : subDecimal(order.size.qtyBase as Decimal, order.filledQtyBase);
     const fundsQty = this.fundsQtyBase(order, price, costRules, quoteLeft, wantQty);
     const allowedQty = minDecimal(wantQty, fundsQty ?? wantQty);
     // Whole lots usually have an exact short number, which also spares the candle's volume its parse.
@@ -273,18 +313,113 @@ export class PaperBroker {
     // After a first fill the order has filled exactly qty, already converted above.
     order.state.filledQtyBase = firstFill ? qtyBase : decimalToNumber(order.filledQtyBase);
     order.state.filledQuote = decimalToNumber(order.filledQuote);
-    const complete = order.qtyBase !== null ? order.filledQtyBase === order.qtyBase : qty === wantQty;
+    const complete = order.size.sizedInQuote ? qty === wantQty : order.filledQtyBase === order.size.qtyBase;
     if (complete) this.close(order, 'filled');
     // qty === fundsQty: the volume did not cut it (a cut leaves less than min(wantQty, fundsQty)), the funds bound.
     else if (fundsQty !== null && qty === fundsQty) this.closeShortOfFunds(order, this.shortOfFunds(order, priceQuote));
     else order.state.status = 'partially_filled';
 
     candleVolume.take(qty);
-    const exact = this.exactFill;
-    exact.qtyBase = qty;
-    exact.priceQuote = price;
-    exact.feeQuote = fee;
-    exact.notionalQuote = notionalQuote;
+    this.exactFill.setDecimals(qty, price, fee, notionalQuote);
+    this.report(order, time, priceQuote, qtyBase, feeQuote, liquidity, onFill);
+  }
+
+  /**
+   * fillWithDecimals in units (money/safe-units.ts), for the common fill that trades a positive quantity within
+   * the candle's untouched volume with every amount exact in units. Returns false, having changed nothing, for
+   * any other: the caller then runs fillWithDecimals, which gives the same result for the fills taken here.
+   */
+  private fillInUnits(order: WorkingOrder, time: number, candleVolume: CandleVolume, onFill: FillListener): boolean {
+    const priceQuote = this.match.priceQuote;
+    const liquidity = this.match.liquidity;
+    const costRules = liquidity === 'maker' ? order.book.makerCosts : order.book.takerCosts;
+    const fees = costRules.derived?.fees;
+    const price = unitsFromNumber(priceQuote);
+    const size = order.size;
+    const quoteLeft = size.sizedInQuote ? safeUnits(size.quoteQtyUnits - order.filledQuoteUnits) : Number.NaN;
+    const wantQty = size.sizedInQuote
+      ? largestAffordableQtyUnits(quoteLeft, price, costRules)
+      : safeUnits(size.qtyUnits - order.filledQtyUnits);
+    const fundsQty = this.fundsQtyUnits(order, price, costRules, quoteLeft, wantQty);
+    const qty = Math.min(wantQty, fundsQty);
+    // NaN fails `> 0`; zero or less closes the order, which fillWithDecimals explains in words.
+    if (!(wantQty > 0 && qty > 0) || fees === undefined) return false;
+    const qtyBase = unitsToExactNumber(qty);
+    if (!candleVolume.fitsUntouched(qtyBase)) return false;
+    const notional = mulUnits(qty, price);
+    const fee = scheduledFeeUnits(notional, fees);
+    const feeQuote = unitsToExactNumber(fee);
+    const quoteMoved = order.side === 'buy' ? safeUnits(notional + fee) : safeUnits(notional - fee);
+    // A sale whose fee exceeds its proceeds, or made with negative cash, draws on the cash: fillWithDecimals checks
+    // and words those rare cases.
+    if (!(quoteMoved >= 0) || Number.isNaN(feeQuote)) return false;
+    if (order.side === 'sell' && this.options.availableQuote !== undefined) {
+      if (!((this.options.availableQuoteUnits?.(order.state.request.symbol) ?? Number.NaN) >= 0)) return false;
+    }
+    const filledQty = safeUnits(order.filledQtyUnits + qty);
+    const filledQuote = safeUnits(order.filledQuoteUnits + quoteMoved);
+    if (Number.isNaN(filledQty) || Number.isNaN(filledQuote)) return false;
+
+    const firstFill = order.filledQtyUnits === 0;
+    order.filledQtyUnits = filledQty;
+    order.filledQuoteUnits = filledQuote;
+    order.state.filledQtyBase = firstFill ? qtyBase : unitsToNumber(filledQty);
+    order.state.filledQuote = unitsToNumber(filledQuote);
+    const complete = size.sizedInQuote ? qty === wantQty : filledQty === size.qtyUnits;
+    if (complete) this.close(order, 'filled');
+    else if (qty === fundsQty) this.closeShortOfFunds(order, this.shortOfFunds(order, priceQuote));
+    else order.state.status = 'partially_filled';
+
+    candleVolume.takeUnits(qty);
+    this.exactFill.setUnits(qty, price, fee, notional);
+    this.report(order, time, priceQuote, qtyBase, feeQuote, this.match.liquidity, onFill);
+    return true;
+  }
+
+  /**
+   * fundsQtyBase in units: +Infinity when balances are not tracked, NaN when they are but not readable in units.
+   */
+  private fundsQtyUnits(
+    order: WorkingOrder,
+    price: number,
+    costRules: BuyCostRules,
+    quoteLeft: number,
+    wantQty: number,
+  ): number {
+    const symbol = order.state.request.symbol;
+    if (order.side === 'buy') {
+      if (this.options.availableQuote === undefined) return Number.POSITIVE_INFINITY;
+      const available = this.options.availableQuoteUnits?.(symbol) ?? Number.NaN;
+      if (Number.isNaN(available)) return this.balancesNotInUnits();
+      if (quoteLeft <= available) return wantQty;
+      return largestAffordableQtyUnits(available, price, costRules);
+    }
+    if (this.options.availableBase === undefined) return Number.POSITIVE_INFINITY;
+    const available = this.options.availableBaseUnits?.(symbol) ?? Number.NaN;
+    if (Number.isNaN(available)) return this.balancesNotInUnits();
+    if (wantQty <= available) return wantQty;
+    if (available <= 0) return 0;
+    const lotUnits = costRules.derived?.inUnits.lotUnits ?? Number.NaN;
+    return safeUnits(floorDivUnits(available, lotUnits) * lotUnits);
+  }
+
+  /** Turns the fast path off for good (see unitsFastPath); NaN, for fundsQtyUnits. */
+  private balancesNotInUnits(): number {
+    this.unitsFastPath = false;
+    return Number.NaN;
+  }
+
+  /** Passes one fill, whose amounts are in this.exactFill, to the listener. */
+  private report(
+    order: WorkingOrder,
+    time: number,
+    priceQuote: number,
+    qtyBase: number,
+    feeQuote: number,
+    liquidity: Match['liquidity'],
+    onFill: FillListener,
+  ): void {
+    const request = order.state.request;
     onFill(
       {
         clientOrderId: request.clientOrderId,
@@ -296,7 +431,7 @@ export class PaperBroker {
         feeQuote,
         liquidity,
       },
-      exact,
+      this.exactFill,
     );
   }
 
@@ -337,7 +472,8 @@ export class PaperBroker {
 
   /** Ends an order the account cannot pay for: 'rejected' if nothing filled, else the remainder 'cancelled'. */
   private closeShortOfFunds(order: WorkingOrder, why: string): void {
-    if (order.filledQtyBase === 0n) this.close(order, 'rejected', why);
+    const filledNothing = order.amountsInUnits ? order.filledQtyUnits === 0 : order.filledQtyBase === 0n;
+    if (filledNothing) this.close(order, 'rejected', why);
     else this.close(order, 'cancelled', `remainder cancelled: ${why}`);
   }
 

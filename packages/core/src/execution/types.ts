@@ -49,6 +49,18 @@ export interface ExactFillAmounts {
   priceQuote: Decimal;
   feeQuote: Decimal;
   notionalQuote: Decimal;
+  /**
+   * The same four amounts as counts of 10^-10 in numbers (money/safe-units.ts), when the broker computed them so:
+   * a ledger keeping its books in units books them without a bigint. Absent or null otherwise.
+   */
+  units?: Readonly<FillAmountsInUnits> | null;
+}
+
+export interface FillAmountsInUnits {
+  qtyBase: number;
+  priceQuote: number;
+  feeQuote: number;
+  notionalQuote: number;
 }
 
 export type OrderStatus = 'open' | 'partially_filled' | 'filled' | 'cancelled' | 'rejected';

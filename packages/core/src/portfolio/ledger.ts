@@ -7,13 +7,25 @@
  * (a field and Float64Arrays) refreshed only when a fill lands (an average entry price when next read, as most
  * fills have no reader for it), and equityQuote sums those numbers. The numbers are a valuation aid; the Decimal
  * accessors (`…Exact`) are the books.
+ *
+ * The books themselves are kept in exact integer units held in numbers (money/safe-units.ts) while every balance
+ * and every fill fits there, which books a fill without a bigint; the first fill that does not fit moves them to
+ * Decimals for good. Decimals are built from the units when read. Both keep the same books to the last digit.
  */
-import type { ExactFillAmounts, Fill } from '../execution/types.ts';
+import type { ExactFillAmounts, Fill, FillAmountsInUnits } from '../execution/types.ts';
 import { addDecimal, subDecimal } from '../money/arithmetic.ts';
 import { DECIMAL_ZERO, type Decimal } from '../money/decimal.ts';
 import { DecimalError } from '../money/errors.ts';
 import { decimalToNumber, formatDecimal } from '../money/format.ts';
 import { decimalFromNumber, toDecimal } from '../money/parse.ts';
+import {
+  mulUnits,
+  safeUnits,
+  unitsFromDecimal,
+  unitsFromNumber,
+  unitsToDecimal,
+  unitsToNumber,
+} from '../money/safe-units.ts';
 import { PortfolioError } from './errors.ts';
 import { applyBuy, applySell, averageEntryPriceQuote, flatPosition, type Position } from './position.ts';
 import { equityQuote, type MarkPriceOf, unrealisedPnlQuote } from './valuation.ts';
@@ -26,6 +38,11 @@ export interface LedgerOptions {
   initialCashQuote: Decimal | number | string;
   /** The markets the account may hold, in the order the backtester numbers them (its symbolIndex). */
   symbols: readonly string[];
+  /**
+   * Keep the books in exact units held in numbers while they fit (see above). Default true; false keeps them in
+   * Decimals throughout: the reference the fast path is tested against.
+   */
+  unitsFastPath?: boolean;
 }
 
 /** What booking one fill did. */
@@ -43,10 +60,23 @@ export interface FillBooking {
 export class Ledger {
   readonly symbols: readonly string[];
   readonly initialCashQuoteExact: Decimal;
+  /**
+   * Whether the books are the units below (cashUnits … positionFeesUnits) or the Decimals (cashExact …
+   * positionList). In units, positionList holds a snapshot only where positionStale is 0.
+   */
+  private booksInUnits: boolean;
   private cashExact: Decimal;
   private realisedExact = DECIMAL_ZERO;
   private feesExact = DECIMAL_ZERO;
   private readonly positionList: Position[];
+  private cashUnits: number;
+  private realisedUnits = 0;
+  private feesUnits = 0;
+  private readonly qtyUnits: Float64Array;
+  private readonly costBasisUnits: Float64Array;
+  private readonly positionRealisedUnits: Float64Array;
+  private readonly positionFeesUnits: Float64Array;
+  private readonly positionStale: Uint8Array;
   private readonly indexBySymbol = new Map<string, number>();
   private cashNumber: number;
   private openPositionCount = 0;
@@ -69,6 +99,13 @@ export class Ledger {
       this.indexBySymbol.set(symbol, index);
     });
     this.positionList = this.symbols.map(flatPosition);
+    this.cashUnits = options.unitsFastPath === false ? Number.NaN : unitsFromDecimal(this.cashExact);
+    this.booksInUnits = !Number.isNaN(this.cashUnits);
+    this.qtyUnits = new Float64Array(this.symbols.length);
+    this.costBasisUnits = new Float64Array(this.symbols.length);
+    this.positionRealisedUnits = new Float64Array(this.symbols.length);
+    this.positionFeesUnits = new Float64Array(this.symbols.length);
+    this.positionStale = new Uint8Array(this.symbols.length);
     this.qtyNumbers = new Float64Array(this.symbols.length);
     this.averageEntryNumbers = new Float64Array(this.symbols.length).fill(Number.NaN);
     this.averageEntryStale = new Uint8Array(this.symbols.length);
@@ -120,7 +157,7 @@ export class Ledger {
   /** Average entry price as a number; NaN when flat. */
   averageEntryPriceAt(symbolIndex: number): number {
     if (this.averageEntryStale[symbolIndex] === 1) {
-      const averageEntry = averageEntryPriceQuote(this.positionList[symbolIndex] as Position);
+      const averageEntry = averageEntryPriceQuote(this.positionAt(symbolIndex));
       this.averageEntryNumbers[symbolIndex] = averageEntry === null ? Number.NaN : decimalToNumber(averageEntry);
       this.averageEntryStale[symbolIndex] = 0;
     }
@@ -144,16 +181,26 @@ export class Ledger {
   // ── exact books ──
 
   get cashQuoteExact(): Decimal {
-    return this.cashExact;
+    return this.booksInUnits ? unitsToDecimal(this.cashUnits) : this.cashExact;
   }
 
   /** Σ realised P&L over every position, fees excluded. */
   get realisedPnlQuoteExact(): Decimal {
-    return this.realisedExact;
+    return this.booksInUnits ? unitsToDecimal(this.realisedUnits) : this.realisedExact;
   }
 
   get feesPaidQuoteExact(): Decimal {
-    return this.feesExact;
+    return this.booksInUnits ? unitsToDecimal(this.feesUnits) : this.feesExact;
+  }
+
+  /** Cash in units (money/safe-units.ts), or NaN once the books are Decimals: the paper broker's fast path reads it. */
+  get cashQuoteUnits(): number {
+    return this.booksInUnits ? this.cashUnits : Number.NaN;
+  }
+
+  /** A position's quantity in units, or NaN once the books are Decimals (as cashQuoteUnits). */
+  positionQtyBaseUnits(symbol: string): number {
+    return this.booksInUnits ? (this.qtyUnits[this.symbolIndex(symbol)] as number) : Number.NaN;
   }
 
   symbolIndex(symbol: string): number {
@@ -170,11 +217,27 @@ export class Ledger {
   }
 
   position(symbol: string): Position {
-    return this.positionList[this.symbolIndex(symbol)] as Position;
+    return this.positionAt(this.symbolIndex(symbol));
   }
 
   positions(): readonly Position[] {
+    for (let index = 0; index < this.positionList.length; index++) this.positionAt(index);
     return this.positionList;
+  }
+
+  /** The position's snapshot, built from the units when they are the books and it predates the last fill. */
+  private positionAt(index: number): Position {
+    if (this.positionStale[index] === 1) {
+      this.positionList[index] = {
+        symbol: this.symbols[index] as string,
+        qtyBase: unitsToDecimal(this.qtyUnits[index] as number),
+        costBasisQuote: unitsToDecimal(this.costBasisUnits[index] as number),
+        realisedPnlQuote: unitsToDecimal(this.positionRealisedUnits[index] as number),
+        feesPaidQuote: unitsToDecimal(this.positionFeesUnits[index] as number),
+      };
+      this.positionStale[index] = 0;
+    }
+    return this.positionList[index] as Position;
   }
 
   /**
@@ -187,6 +250,24 @@ export class Ledger {
    */
   applyFill(fill: Fill, exact?: Readonly<ExactFillAmounts>): FillBooking {
     const index = this.symbolIndex(fill.symbol);
+    if (this.booksInUnits) {
+      const units = exact === undefined ? fillAmountsInUnits(fill) : (exact.units ?? exactAmountsInUnits(exact));
+      const booking = units == null ? null : this.applyFillInUnits(index, fill.side, units);
+      if (booking !== null) return booking;
+      this.moveBooksToDecimals();
+      try {
+        return this.applyFillWithDecimals(index, fill, exact);
+      } catch (error) {
+        // A refused fill changed nothing: the units still hold the books, which may stay there.
+        this.booksInUnits = true;
+        throw error;
+      }
+    }
+    return this.applyFillWithDecimals(index, fill, exact);
+  }
+
+  /** applyFill with Decimals: any amount. */
+  private applyFillWithDecimals(index: number, fill: Fill, exact?: Readonly<ExactFillAmounts>): FillBooking {
     const qtyBase = exact === undefined ? readFillAmount(fill, 'qtyBase', fill.qtyBase, false) : exact.qtyBase;
     const priceQuote =
       exact === undefined ? readFillAmount(fill, 'priceQuote', fill.priceQuote, false) : exact.priceQuote;
@@ -231,23 +312,92 @@ export class Ledger {
    * decimal text; throws PortfolioError 'missing-mark' for an open position without one.
    */
   unrealisedPnlQuoteExact(markPriceOf: MarkPriceOf = this.exactMarkOf): Decimal {
-    return unrealisedPnlQuote(this.positionList, markPriceOf);
+    return unrealisedPnlQuote(this.positions(), markPriceOf);
   }
 
   /** cash + Σ qty × mark, exact; marks as in unrealisedPnlQuoteExact. */
   equityQuoteExact(markPriceOf: MarkPriceOf = this.exactMarkOf): Decimal {
-    return equityQuote(this.cashExact, this.positionList, markPriceOf);
+    return equityQuote(this.cashQuoteExact, this.positions(), markPriceOf);
   }
 
   /** realised + unrealised − fees; equals equityQuoteExact − initialCashQuoteExact to the last unit. */
   netPnlQuoteExact(markPriceOf: MarkPriceOf = this.exactMarkOf): Decimal {
-    return subDecimal(addDecimal(this.realisedExact, this.unrealisedPnlQuoteExact(markPriceOf)), this.feesExact);
+    const realisedAndUnrealised = addDecimal(this.realisedPnlQuoteExact, this.unrealisedPnlQuoteExact(markPriceOf));
+    return subDecimal(realisedAndUnrealised, this.feesPaidQuoteExact);
   }
 
   private readonly exactMarkOf: MarkPriceOf = (symbol) => {
     const mark = this.marks[this.symbolIndex(symbol)] as number;
     return Number.isFinite(mark) ? decimalFromNumber(mark) : undefined;
   };
+
+  /**
+   * Books a fill in units when it and every balance it changes fit, as applyFillWithDecimals would to the last
+   * digit; null, having changed nothing, for any fill that does not, or that applyFillWithDecimals refuses (it
+   * then explains why).
+   */
+  private applyFillInUnits(index: number, side: string, fill: Readonly<FillAmountsInUnits>): FillBooking | null {
+    const { qtyBase, priceQuote, feeQuote, notionalQuote } = fill;
+    if (!(qtyBase > 0 && priceQuote > 0 && feeQuote >= 0 && notionalQuote >= 0)) return null;
+    const qtyBefore = this.qtyUnits[index] as number;
+    const costBefore = this.costBasisUnits[index] as number;
+    let qtyAfter: number;
+    let costAfter: number;
+    let realised: number;
+    let cashAfter: number;
+    if (side === 'buy') {
+      qtyAfter = safeUnits(qtyBefore + qtyBase);
+      costAfter = safeUnits(costBefore + notionalQuote);
+      realised = 0;
+      cashAfter = safeUnits(safeUnits(this.cashUnits - notionalQuote) - feeQuote);
+    } else if (side === 'sell') {
+      // Selling part of a position removes a pro-rata cost that needs rounding: the Decimal path's work.
+      if (qtyBase !== qtyBefore) return null;
+      qtyAfter = 0;
+      costAfter = 0;
+      realised = safeUnits(notionalQuote - costBefore);
+      cashAfter = safeUnits(safeUnits(this.cashUnits + notionalQuote) - feeQuote);
+    } else return null;
+    const positionRealised = safeUnits((this.positionRealisedUnits[index] as number) + realised);
+    const positionFees = safeUnits((this.positionFeesUnits[index] as number) + feeQuote);
+    const realisedTotal = safeUnits(this.realisedUnits + realised);
+    const feesTotal = safeUnits(this.feesUnits + feeQuote);
+    // NaN (an unsafe amount) fails `>= 0`; a negative cash is refused, with its reason, by the Decimal path.
+    if (!(cashAfter >= 0 && qtyAfter >= 0 && costAfter >= 0)) return null;
+    if (Number.isNaN(positionRealised + positionFees + realisedTotal + feesTotal)) return null;
+
+    this.qtyUnits[index] = qtyAfter;
+    this.costBasisUnits[index] = costAfter;
+    this.positionRealisedUnits[index] = positionRealised;
+    this.positionFeesUnits[index] = positionFees;
+    this.positionStale[index] = 1;
+    this.cashUnits = cashAfter;
+    this.realisedUnits = realisedTotal;
+    this.feesUnits = feesTotal;
+    this.cashNumber = unitsToNumber(cashAfter);
+    this.equityStale = true;
+    this.qtyNumbers[index] = unitsToNumber(qtyAfter);
+    this.averageEntryStale[index] = 1;
+    if (qtyBefore === 0 && qtyAfter !== 0) this.openPositionCount++;
+    if (qtyBefore !== 0 && qtyAfter === 0) this.openPositionCount--;
+    const position: PositionInUnits = {
+      symbol: this.symbols[index] as string,
+      qtyBase: qtyAfter,
+      costBasisQuote: costAfter,
+      realisedPnlQuote: positionRealised,
+      feesPaidQuote: positionFees,
+    };
+    return new FillBookingInUnits(position, notionalQuote, feeQuote, realised, cashAfter);
+  }
+
+  /** From units to Decimals, for good: a fill or balance no longer fits in units. */
+  private moveBooksToDecimals(): void {
+    this.cashExact = this.cashQuoteExact;
+    this.realisedExact = this.realisedPnlQuoteExact;
+    this.feesExact = this.feesPaidQuoteExact;
+    this.positions();
+    this.booksInUnits = false;
+  }
 
   private commit(
     index: number,
@@ -268,6 +418,75 @@ export class Ledger {
     if (before.qtyBase === 0n && after.qtyBase !== 0n) this.openPositionCount++;
     if (before.qtyBase !== 0n && after.qtyBase === 0n) this.openPositionCount--;
   }
+}
+
+/** A Position with its amounts in units (money/safe-units.ts). */
+type PositionInUnits = { readonly [K in keyof Position]: K extends 'symbol' ? string : number };
+
+/** What booking one fill in units did, its Decimals built when read (the backtester reads none). */
+class FillBookingInUnits implements FillBooking {
+  private readonly positionUnits: PositionInUnits;
+  private readonly notionalUnits: number;
+  private readonly feeUnits: number;
+  private readonly realisedUnits: number;
+  private readonly cashUnits: number;
+
+  constructor(position: PositionInUnits, notional: number, fee: number, realised: number, cash: number) {
+    this.positionUnits = position;
+    this.notionalUnits = notional;
+    this.feeUnits = fee;
+    this.realisedUnits = realised;
+    this.cashUnits = cash;
+  }
+
+  get position(): Position {
+    const units = this.positionUnits;
+    return {
+      symbol: units.symbol,
+      qtyBase: unitsToDecimal(units.qtyBase),
+      costBasisQuote: unitsToDecimal(units.costBasisQuote),
+      realisedPnlQuote: unitsToDecimal(units.realisedPnlQuote),
+      feesPaidQuote: unitsToDecimal(units.feesPaidQuote),
+    };
+  }
+
+  get notionalQuote(): Decimal {
+    return unitsToDecimal(this.notionalUnits);
+  }
+
+  get feeQuote(): Decimal {
+    return unitsToDecimal(this.feeUnits);
+  }
+
+  get realisedPnlQuote(): Decimal {
+    return unitsToDecimal(this.realisedUnits);
+  }
+
+  get cashQuote(): Decimal {
+    return unitsToDecimal(this.cashUnits);
+  }
+}
+
+/** A fill's amounts in units, read from its numbers as decimalFromNumber reads them; null when one does not fit. */
+function fillAmountsInUnits(fill: Fill): FillAmountsInUnits | null {
+  const qtyBase = unitsFromNumber(fill.qtyBase);
+  const priceQuote = unitsFromNumber(fill.priceQuote);
+  const feeQuote = unitsFromNumber(fill.feeQuote);
+  const notionalQuote = mulUnits(qtyBase, priceQuote);
+  if (Number.isNaN(notionalQuote) || Number.isNaN(feeQuote)) return null;
+  return { qtyBase, priceQuote, feeQuote, notionalQuote };
+}
+
+/** Exact amounts given as Decimals, in units; null when one does not fit. */
+function exactAmountsInUnits(exact: Readonly<ExactFillAmounts>): FillAmountsInUnits | null {
+  const amounts = {
+    qtyBase: unitsFromDecimal(exact.qtyBase),
+    priceQuote: unitsFromDecimal(exact.priceQuote),
+    feeQuote: unitsFromDecimal(exact.feeQuote),
+    notionalQuote: unitsFromDecimal(exact.notionalQuote),
+  };
+  const anyMissing = amounts.qtyBase + amounts.priceQuote + amounts.feeQuote + amounts.notionalQuote;
+  return Number.isNaN(anyMissing) ? null : amounts;
 }
 
 function parseInitialCash(value: Decimal | number | string): Decimal {
