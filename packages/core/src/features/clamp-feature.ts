@@ -12,7 +12,9 @@ export const FEATURE_CLIP = 5;
  * ±Infinity clamps to the nearer bound.
  */
 export function clampFeature(value: number, min: number, max: number): number {
-  if (value > min) return Math.min(value, max);
+  // The comparison first: every feature of every candle passes here, and Math.min pays for NaN and ±0 rules
+  // that a value strictly below max does not need (it is then the minimum, bit for bit).
+  if (value > min) return value < max ? value : Math.min(value, max);
   if (value <= min) return min;
   return Math.min(Math.max(0, min), max);
 }

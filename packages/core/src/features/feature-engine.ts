@@ -59,6 +59,8 @@ export class FeatureEngine implements FeatureSource {
   private readonly clock: DecisionClock;
   private readonly orderBookImbalance: TimedInput;
   private readonly fundingRate: TimedInput;
+  /** Whether an order-book imbalance or a funding rate was ever set; until then their columns are all 0. */
+  private optionalDataSet = false;
 
   constructor(options: FeatureEngineOptions) {
     const resolved = resolveFeatureOptions(options);
@@ -84,13 +86,22 @@ export class FeatureEngine implements FeatureSource {
    */
   update(symbolIndex: number, series: CandleSeries, index: number): Float32Array {
     const out = this.vectors[symbolIndex] as Float32Array;
-    const state = this.states[symbolIndex] as SymbolFeatures;
-    const time = series.time[index] as number;
-    state.update(series, index, out);
+    (this.states[symbolIndex] as SymbolFeatures).update(series, index, out);
     this.candlesSeen[symbolIndex] = (this.candlesSeen[symbolIndex] as number) + 1;
+    this.writeCorrelation(symbolIndex, series, index, out);
+    this.writeOptionalData(symbolIndex, series, index, out);
+    return out;
+  }
 
+  /**
+   * The correlation columns. Like the other steps of `update`, it takes the candle by series and index, not its
+   * time and return: a call V8 does not inline would box those numbers (an allocation per candle).
+   */
+  private writeCorrelation(symbolIndex: number, series: CandleSeries, index: number, out: Float32Array): void {
+    const time = series.time[index] as number;
+    const logReturn = (this.states[symbolIndex] as SymbolFeatures).logReturn;
     if (symbolIndex === this.referenceIndex) {
-      this.referenceReturns.record(time, state.logReturn);
+      this.referenceReturns.record(time, logReturn);
       out[CORRELATION] = 1;
       out[CORRELATION_AVAILABLE] = 1;
     } else if (this.referenceIndex < 0) {
@@ -99,22 +110,32 @@ export class FeatureEngine implements FeatureSource {
     } else {
       const correlation = (this.correlations[symbolIndex] as ReferenceCorrelation).update(
         time,
-        state.logReturn,
+        logReturn,
         this.referenceReturns,
       );
       const available = !Number.isNaN(correlation);
       out[CORRELATION] = available ? clampFeature(correlation, -1, 1) : 0;
       out[CORRELATION_AVAILABLE] = available ? 1 : 0;
     }
+  }
 
-    const decisionTime = this.clock.closeTime(symbolIndex, time);
+  /** The order-book and funding columns: masked (0) until a value is set, then under the staleness rule. */
+  private writeOptionalData(symbolIndex: number, series: CandleSeries, index: number, out: Float32Array): void {
+    // The clock learns every symbol's candle length from the first candle on, whether or not data comes.
+    const decisionTime = this.clock.closeTime(symbolIndex, series.time[index] as number);
+    if (!this.optionalDataSet) {
+      out[ORDER_BOOK_IMBALANCE] = 0;
+      out[ORDER_BOOK_AVAILABLE] = 0;
+      out[FUNDING_RATE] = 0;
+      out[FUNDING_AVAILABLE] = 0;
+      return;
+    }
     const imbalance = this.orderBookImbalance.read(symbolIndex, decisionTime);
     out[ORDER_BOOK_IMBALANCE] = clampFeature(imbalance, -1, 1);
     out[ORDER_BOOK_AVAILABLE] = Number.isNaN(imbalance) ? 0 : 1;
     const funding = this.fundingRate.read(symbolIndex, decisionTime);
     out[FUNDING_RATE] = clipFeature(funding / FUNDING_RATE_SCALE);
     out[FUNDING_AVAILABLE] = Number.isNaN(funding) ? 0 : 1;
-    return out;
   }
 
   /** Whether the symbol's last vector is past the warm-up: every feature defined and history-independent. */
@@ -129,6 +150,7 @@ export class FeatureEngine implements FeatureSource {
    */
   setOrderBookImbalance(symbolIndex: number, value: number, time: number): void {
     this.orderBookImbalance.set(symbolIndex, value, time);
+    this.optionalDataSet = true;
   }
 
   /**
@@ -137,5 +159,6 @@ export class FeatureEngine implements FeatureSource {
    */
   setFundingRate(symbolIndex: number, rate: number, time: number): void {
     this.fundingRate.set(symbolIndex, rate, time);
+    this.optionalDataSet = true;
   }
 }

@@ -12,7 +12,7 @@
  * fed ahead of time (not interleaved) never matches the symbol's current time, so its future returns are
  * never paired: the feature stays masked instead.
  */
-import { RollingCorrelation } from '../indicators/rolling-correlation.ts';
+import { ReturnPairCorrelation } from './return-pair-correlation.ts';
 
 /** The reference symbol's latest two 1-candle returns and their candle times. */
 export class ReferenceReturns {
@@ -40,39 +40,48 @@ export class ReferenceReturns {
 export class ReferenceCorrelation {
   /** The current correlation; NaN until `window` pairs are in, or when either series is constant over them. */
   value = Number.NaN;
-  private readonly correlation: RollingCorrelation;
-  /** The pair to add, symbol first then reference: reused, so adding allocates nothing. */
-  private readonly pair = new Float64Array(2);
+  private readonly correlation: ReturnPairCorrelation;
   private heldTime = Number.NaN;
   private heldReturn = Number.NaN;
+  /** The candle being paired, handed from `update` to `pairCandle`. */
+  private candleTime = Number.NaN;
+  private candleReturn = Number.NaN;
 
   constructor(window: number) {
-    this.correlation = new RollingCorrelation({ symbols: 2, window });
+    this.correlation = new ReturnPairCorrelation(window);
   }
 
   /** The symbol's candle `time` closed with 1-candle log return `logReturn` (NaN on its first candle). */
   update(time: number, logReturn: number, reference: ReferenceReturns): number {
+    this.candleTime = time;
+    this.candleReturn = logReturn;
+    this.pairCandle(reference);
+    return this.value;
+  }
+
+  /**
+   * The body of `update`, which takes the candle from the fields: V8 boxes (allocates) the number arguments of a
+   * call it does not inline, and this body is too large to be inlined into the engine's update.
+   */
+  private pairCandle(reference: ReferenceReturns): void {
     if (!Number.isNaN(this.heldTime)) {
       this.addPair(this.heldReturn, reference.returnAt(this.heldTime));
       this.heldTime = Number.NaN;
     }
+    const time = this.candleTime;
     if (time === reference.latestTime) {
-      this.addPair(logReturn, reference.latestReturn);
+      this.addPair(this.candleReturn, reference.latestReturn);
     } else {
       this.heldTime = time;
-      this.heldReturn = logReturn;
+      this.heldReturn = this.candleReturn;
     }
-    return this.value;
   }
 
   private addPair(symbolReturn: number, referenceReturn: number): void {
     // Both returns must be defined: a NaN would poison the correlation's running sums.
     if (Number.isNaN(symbolReturn) || Number.isNaN(referenceReturn)) return;
-    const pair = this.pair;
-    pair[0] = symbolReturn;
-    pair[1] = referenceReturn;
     const correlation = this.correlation;
-    correlation.add(pair);
-    this.value = correlation.correlation(0, 1);
+    correlation.add(symbolReturn, referenceReturn);
+    this.value = correlation.correlation;
   }
 }

@@ -64,8 +64,6 @@ export class VolumeProfile implements StreamingIndicator {
   /** The main output: the point of control. NaN during warm-up and while the window has no volume. */
   value = Number.NaN;
   pointOfControl = Number.NaN;
-  closeToPocPercent = Number.NaN;
-  closeToPocAtr = Number.NaN;
 
   private readonly logBinWidth: number;
   private readonly averageTrueRange: AverageTrueRange | null;
@@ -97,6 +95,12 @@ export class VolumeProfile implements StreamingIndicator {
   /** The window's lowest and highest bin: those of its candles' lows and highs; ±Infinity while it is empty. */
   private lowestBin = Number.POSITIVE_INFINITY;
   private highestBin = Number.NEGATIVE_INFINITY;
+  /**
+   * The close and ATR of the last located update, from which the distances to the POC are computed when read
+   * (the feature engine reads none of them, so the candle does not pay their divisions); NaN before.
+   */
+  private locatedClose = Number.NaN;
+  private locatedAtr = Number.NaN;
   /** The bin whose centre price was computed last, and that price: the POC bin rarely moves. */
   private centredBin = Number.NaN;
   private centrePrice = Number.NaN;
@@ -150,6 +154,16 @@ export class VolumeProfile implements StreamingIndicator {
     return this.windowVolume;
   }
 
+  /** (close / POC − 1) · 100; NaN during warm-up and while the POC is. */
+  get closeToPocPercent(): number {
+    return (this.locatedClose / this.pointOfControl - 1) * PERCENT;
+  }
+
+  /** (close − POC) / ATR; NaN during warm-up, while the POC is, and without the ATR. */
+  get closeToPocAtr(): number {
+    return (this.locatedClose - this.pointOfControl) / this.locatedAtr;
+  }
+
   /** The bin holding `price` (> 0). */
   binOf(price: number): number {
     return Math.floor(Math.log(price) / this.logBinWidth);
@@ -177,7 +191,7 @@ export class VolumeProfile implements StreamingIndicator {
     this.fullestBinStale = true;
     this.irregularBins = 0;
     this.windowDescribed = true;
-    this.value = this.pointOfControl = this.closeToPocPercent = this.closeToPocAtr = Number.NaN;
+    this.value = this.pointOfControl = this.locatedClose = this.locatedAtr = Number.NaN;
     this.windowVolume = this.areaLow = this.areaHigh = Number.NaN;
   }
 
@@ -203,8 +217,8 @@ export class VolumeProfile implements StreamingIndicator {
     }
     this.seen = this.window;
     this.locatePointOfControl();
-    this.closeToPocPercent = (close / this.pointOfControl - 1) * PERCENT;
-    this.closeToPocAtr = (close - this.pointOfControl) / atr;
+    this.locatedClose = close;
+    this.locatedAtr = atr;
   }
 
   /** Moves the entering candle into the window, in place of the candle that leaves it once the window is full. */
