@@ -46,6 +46,12 @@ function rationaleView(raw: Record<string, unknown>): Rationale {
     riskReasons: Array.isArray(verdict.reasons)
       ? verdict.reasons.filter((r): r is string => typeof r === 'string')
       : [],
+    signals: list(raw.signals).map((signal) => ({
+      name: text(signal.name) ?? 'unknown',
+      available: signal.available === true,
+      value: number(signal.value),
+      maskedBecause: text(signal.maskedBecause),
+    })),
     reason: text(raw.reason) ?? '',
   };
 }

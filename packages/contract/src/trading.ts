@@ -114,6 +114,14 @@ export const AgentVote = z.object({
   targetExposure: z.number().nullable(),
 });
 
+/** A market signal as one decision saw it (worker/src/signals): its raw value, or why it was masked. */
+export const DecisionSignal = z.object({
+  name: z.string(),
+  available: z.boolean(),
+  value: z.number().nullable(),
+  maskedBecause: z.string().nullable(),
+});
+
 export const Decision = z.object({
   id: Uuid,
   botId: Uuid,
@@ -129,6 +137,8 @@ export const Decision = z.object({
     riskTolerance: z.string().nullable(),
     riskVerdict: z.enum(['approve', 'resize', 'reject']).nullable(),
     riskReasons: z.array(z.string()),
+    /** Every market signal the decision was given, used or masked; empty for decisions made without signals. */
+    signals: z.array(DecisionSignal),
     reason: z.string(),
   }),
   clientOrderId: z.string().nullable(),

@@ -3,9 +3,9 @@
  * each off unless configured. A reading is either available — a value observed recently enough to stand for "now" —
  * or masked: value NaN, available false, and why. A consumer never receives an old value as a current one.
  *
- * How a signal joins the features (not done yet: the FeatureEngine's 22 columns are fixed for now): as two
- * columns, like the engine's `funding_rate`/`funding_available`: the scaled value (0 when masked) and a 0/1
- * availability flag, so the model learns to ignore the value when the flag is 0. See `signalFeatureColumns`.
+ * How a signal reaches a decision: the worker's signal board (signal-board.ts) polls every provider and writes each
+ * bot's signal vector (@keel/core signals/: per signal the scaled value, 0 when masked, and a 0/1 availability flag,
+ * like the FeatureEngine's `funding_rate`/`funding_available`) before each decision. See `signalFeatureColumns`.
  */
 
 export interface SignalReading {
@@ -21,6 +21,8 @@ export interface SignalReading {
 export interface SignalProvider {
   /** Feature-name stem: `fear_greed`. */
   readonly name: string;
+  /** How old an observation may be and still stand for "now"; Infinity for a provider that never has one. */
+  readonly maxAgeMs: number;
   /** The reading as of `nowMs`; never throws (a failing provider reads as masked). */
   read(nowMs: number): Promise<SignalReading>;
 }
@@ -31,7 +33,11 @@ export function maskedReading(maskedBecause: string, observedAtMs: number | null
 
 /** A provider that is not configured: always masked, and says so. */
 export function absentSignal(name: string, howToEnable: string): SignalProvider {
-  return { name, read: async () => maskedReading(`not configured (${howToEnable})`) };
+  return {
+    name,
+    maxAgeMs: Number.POSITIVE_INFINITY,
+    read: async () => maskedReading(`not configured (${howToEnable})`),
+  };
 }
 
 /**

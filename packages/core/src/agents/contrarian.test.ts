@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FEATURE_INDEX } from '../features/feature-names.ts';
+import { createSignalVector, setSignal } from '../signals/signal-vector.ts';
 import { ContrarianAgent } from './contrarian.ts';
 import { MIN_HOLDING_CANDLES } from './holding-period.ts';
 import { contextWith, emptyDecision, featureVector, withFeatures } from './testing/feature-vectors.ts';
@@ -60,5 +61,36 @@ describe('contrarian agent', () => {
     const agent = new ContrarianAgent(['BTC-USDT'], { warmupCandles: 0 });
     expect(decide(oversold, agent).out.action).toBe('buy');
     expect(decide(oversold, agent).out).toMatchObject({ action: 'hold', reason: 'contrarian: holding the position' });
+  });
+
+  describe('leaning on Fear & Greed', () => {
+    const mildDip = featureVector({ rsi: -0.42, bollinger_percent_b: -0.5, adx: 0.2 });
+
+    function decideWith(features: Float32Array, fearGreedIndex: number | null) {
+      const agent = new ContrarianAgent(['BTC-USDT'], { warmupCandles: 0 });
+      const signals = createSignalVector();
+      if (fearGreedIndex !== null) setSignal(signals, 'fear_greed', fearGreedIndex);
+      const out = emptyDecision();
+      agent.onCandle({ ...contextWith(features), signals }, out);
+      return out;
+    }
+
+    it('buys a dip it would hold on when the crowd is in extreme fear', () => {
+      expect(decideWith(mildDip, null).action).toBe('hold');
+      expect(decideWith(mildDip, 50).action).toBe('hold');
+      expect(decideWith(mildDip, 8).action).toBe('buy');
+    });
+
+    it('is surer of an oversold buy in fear, less sure in greed', () => {
+      const neutral = decideWith(oversold, null).confidence;
+      expect(decideWith(oversold, 10).confidence).toBeGreaterThan(neutral);
+      expect(decideWith(oversold, 90).confidence).toBeLessThan(neutral);
+    });
+
+    it('decides exactly as without signals when Fear & Greed is masked', () => {
+      for (const features of [oversold, mildDip, featureVector({ rsi: 0.5, bollinger_percent_b: 1.3 })]) {
+        expect(decideWith(features, null)).toEqual(decide(features).out);
+      }
+    });
   });
 });

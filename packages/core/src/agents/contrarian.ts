@@ -10,10 +10,14 @@
  * - Sell at an overbought extreme (RSI ≥ 70 or above the upper band) with X ≤ −0.5, confidence 0.5 + 0.5·strength;
  *   or, when this agent bought the symbol, as soon as the stretch is gone (X ≤ 0: back to the mean, take the
  *   reversion), confidence 0.5 + 0.5·|X|.
+ * - Sentiment (signals/: the Fear & Greed index, when the worker has a fresh reading): X gains
+ *   −0.15·fear_greed (fear_greed = (index − 50) / 50), so extreme fear stretches toward a buy and extreme greed toward
+ *   a sell — a crowd at an extreme is what a contrarian fades. Masked (always in backtests): X is unchanged.
  * - Hold otherwise, and through the feature warm-up. Holding discipline (holding-period.ts): no top-ups while long,
  *   and its own exits wait until the position is MIN_HOLDING_CANDLES old.
  */
 import { FEATURE_INDEX, FEATURE_NAMES } from '../features/feature-names.ts';
+import { signalValue } from '../signals/signal-vector.ts';
 import { type Decision, type DecisionContext, holdDecision } from '../strategy/types.ts';
 import type { RuleAgentOptions } from './agent-options.ts';
 import { featuresFor } from './features-required.ts';
@@ -42,6 +46,8 @@ const SPIKE_FROM = 1;
 const STRONG_TREND_ADX = 0.3;
 const TREND_CUT_SPAN = 0.3;
 const MAX_TREND_CUT = 0.5;
+/** Weight of the Fear & Greed signal in the stretch: a nudge at the extremes, below any one feature's weight. */
+const SENTIMENT_WEIGHT = 0.15;
 
 export class ContrarianAgent implements Agent {
   readonly name = 'contrarian' as const;
@@ -64,7 +70,10 @@ export class ContrarianAgent implements Agent {
     const rsi = -0.35 * unitSignal(rsiValue, 0.5);
     const percentB = -0.35 * unitSignal(percentBValue, 1.2);
     const stochastic = -0.3 * unitSignal(features[STOCHASTIC] as number, 0.8);
-    const stretch = rsi + percentB + stochastic;
+    const fearGreed = signalValue(context.signals, 'fear_greed');
+    const sentiment = Number.isNaN(fearGreed) ? 0 : -SENTIMENT_WEIGHT * fearGreed;
+    // Masked sentiment leaves the sum untouched (not even −0 + 0), so backtests decide exactly as before.
+    const stretch = sentiment === 0 ? rsi + percentB + stochastic : rsi + percentB + stochastic + sentiment;
     const spikeSize = SPIKE_WEIGHT * unitInterval(unitSignal((features[VOLUME] as number) - SPIKE_FROM, 2));
     const spike = stretch >= 0 ? spikeSize : -spikeSize;
     const trendCut = 1 - MAX_TREND_CUT * unitInterval(((features[ADX] as number) - STRONG_TREND_ADX) / TREND_CUT_SPAN);

@@ -15,6 +15,7 @@ import {
   type RiskStage,
   type RiskVerdict,
 } from '../risk/types.ts';
+import { createSignalVector } from '../signals/signal-vector.ts';
 import type { Decision, DecisionContext, Strategy } from '../strategy/types.ts';
 import { clientOrderId, clientOrderIdPrefix } from './client-order-id.ts';
 import { orderForDecision, type SizingOptions } from './sizing.ts';
@@ -35,6 +36,11 @@ export interface DecisionPipelineOptions {
   risk: RiskStage;
   /** null runs the strategy on candles alone. */
   features: FeatureSource | null;
+  /**
+   * The signal vector the strategy sees (DecisionContext.signals), which the caller writes before each candle (the
+   * live worker, from its signal providers); default a vector of its own with every signal masked (backtests).
+   */
+  signals?: Float32Array;
   sizing?: SizingOptions;
   /** Called for every decision that produced an intent; leave unset in throughput-critical backtests. */
   onDecision?: (record: DecisionRecord) => void;
@@ -60,6 +66,7 @@ export class DecisionPipeline {
 
   constructor(options: DecisionPipelineOptions) {
     this.options = options;
+    this.context.signals = options.signals ?? createSignalVector();
     this.controls = isRiskControls(options.risk) ? options.risk : null;
   }
 

@@ -24,6 +24,12 @@ export interface DecisionContext {
   index: number;
   /** The symbol's normalised feature vector at `index`, or null when the pipeline runs without features. */
   features: Float32Array | null;
+  /**
+   * Market signals from outside the exchange (signals/signal-vector.ts: value + availability per SIGNAL_NAMES),
+   * read with `signalValue`. The pipeline always sets it; all masked in backtests. Undefined in a context built by
+   * hand, which reads as all masked.
+   */
+  signals?: Float32Array;
   positionQtyBase: number;
   equityQuote: number;
   /**
