@@ -13,6 +13,7 @@ import { benchFeatures } from './features.ts';
 import { benchIndicators } from './indicators.ts';
 import { benchLoad } from './load.ts';
 import { benchMarketDataTiers } from './market-data-tiers.ts';
+import { benchMarketWebSocket } from './market-websocket.ts';
 import { benchNotifications } from './notifications.ts';
 import { benchPpo } from './ppo.ts';
 import { benchRisk } from './risk.ts';
@@ -31,6 +32,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   db: benchDatabase,
   notifications: benchNotifications,
   tiers: benchMarketDataTiers,
+  'market-ws': benchMarketWebSocket,
   'worker-scale': benchWorkerScale,
   faults: benchFaults,
   load: benchLoad,

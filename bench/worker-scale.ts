@@ -83,6 +83,8 @@ interface RunResult {
   lagEndSeconds: number | null;
   rowsPerSecond: number;
   rssMb: number;
+  /** worker.stop(): every bot drained, reported stopped and its lease released. */
+  stopSeconds: number;
 }
 
 /** A database of its own beside DATABASE_URL's, dropped first: no bot of another run may join this one. */
@@ -194,6 +196,21 @@ async function rowsWrittenSince(db: Database, botIds: string[], since: Date, aft
   return Number(row?.rows ?? 0);
 }
 
+/** A graceful stop leaves no bot running and no lease held: the stop time counts only if it did the whole job. */
+async function assertAllReleased(db: Database, botIds: string[], runName: string): Promise<void> {
+  const [row] = await db.asService((tx) =>
+    tx.query(
+      `select count(*) filter (where lease_owner is not null)::int as held,
+              count(*) filter (where state <> 'stopped')::int as not_stopped
+       from public.bots where id = any($1::uuid[])`,
+      [botIds],
+    ),
+  );
+  if (row?.held !== 0 || row?.not_stopped !== 0) {
+    throw new Error(`${runName}: after stop, ${row?.held} leases held and ${row?.not_stopped} bots not stopped`);
+  }
+}
+
 interface Run {
   config: RunConfig;
   result: RunResult;
@@ -262,7 +279,10 @@ async function runBots(db: Database, userIds: string[], series: CandleSeries, co
     lagStartSeconds = mean(lags.slice(1, 6));
     lagEndSeconds = mean(lags.slice(-5));
   }
+  const stopStarted = performance.now();
   await worker.stop();
+  const stopSeconds = (performance.now() - stopStarted) / 1000;
+  await assertAllReleased(db, botIds, config.name);
   completions.stop();
   await db.asService((tx) =>
     tx.query(`update public.bots set desired_state = 'stopped' where id = any($1::uuid[])`, [botIds]),
@@ -278,6 +298,7 @@ async function runBots(db: Database, userIds: string[], series: CandleSeries, co
     lagEndSeconds,
     rowsPerSecond: rows / steadySeconds,
     rssMb,
+    stopSeconds,
   };
   // Each run as it ends: a long benchmark that fails later still leaves its measurements.
   console.log(`worker-scale: ${config.name} at ${speedLabel(config.speed)}: ${JSON.stringify(result)}`);
@@ -447,7 +468,8 @@ export async function benchWorkerScale(): Promise<void> {
         `${new URL(url).host}, real BTC-USDT 1m candles after ${WARMUP_CANDLES} of warm-up. Baseline: sma-cross ` +
         'with a transaction per candle (no group commit), same run. Decision latency: ' +
         'keel_decision_latency_seconds bucket bounds. Lag: last equity point of a candle on the bus vs. the ' +
-        'schedule, mean of the first vs. the last 5 candles.',
+        'schedule, mean of the first vs. the last 5 candles. Stop: worker.stop() until every bot is drained, ' +
+        'reported stopped and its lease released (checked).',
       [
         'run',
         'speed',
@@ -462,6 +484,7 @@ export async function benchWorkerScale(): Promise<void> {
         'lag start → end',
         'rows/s',
         'RSS MB',
+        'stop s',
       ],
       rows.map(([{ config, result }, baseline]) => [
         config.name,
@@ -477,6 +500,7 @@ export async function benchWorkerScale(): Promise<void> {
         lagLabel(result),
         formatRate(result.rowsPerSecond),
         result.rssMb.toFixed(0),
+        result.stopSeconds.toFixed(1),
       ]),
     );
   } finally {

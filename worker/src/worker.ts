@@ -1,7 +1,9 @@
 /**
- * startWorker: the long-running service that runs every paper bot meant to be running. Every `pollMs` (a lease
- * round) it renews the leases it holds in one statement (@keel/db bots.renewLeases: the heartbeat, which also
- * brings back each bot's desired state), then claims bots new to it (bots.claimLeases: lease owner + expiry, SKIP
+ * startWorker: the long-running service that runs every paper bot meant to be running. Every `pollMs` the
+ * heartbeat renews the leases it holds in one statement (@keel/db bots.renewLeases), on a database connection of
+ * its own (Database.ownConnection) and on a timer of its own, so neither the bots' writes filling the pool nor a
+ * long lease round can hold a renewal back until leases lapse. Every `pollMs` too, a lease round looks at the held
+ * bots whose desired state or kill switches changed, then claims bots new to it (bots.claimLeases: lease owner + expiry, SKIP
  * LOCKED, so N workers share the bots and each bot runs on one at a time) in batches of CLAIM_BATCH, again while a
  * full batch comes back, so a bot started from the API runs within one round and 10,000 bots within one round
  * too. Claimed bots are started a few at a time (START_CONCURRENCY). A claimed bot meant to run gets a BotRunner
@@ -10,12 +12,16 @@
  *
  * The bots' candles that change nothing but the equity are written through one group commit (bots/equity-batcher.ts).
  *
- * stop() is graceful: no new claims, every feed finishes the candle in flight, runners drain, bots are reported
- * stopped and their leases released, so another worker (or the next start) takes them over immediately.
+ * stop() is graceful: no new claims, every feed finishes the candle in flight, runners drain (their last writes
+ * through the group commit, their orders in flight recorded), then every bot is reported stopped and its lease
+ * released, in one statement however many bots, so another worker (or the next start) takes them over at once.
+ * Bots halted by a kill switch or told to stop are stopped the same way, all together.
  *
  * Around the trading: Prometheus metrics and /healthz, /readyz on a small HTTP server (observability/), and
  * notifications to each bot's owner (notifications/: Telegram, email, daily summaries), configured from `env`.
  * Both are off the trading path: a notification that cannot be delivered is counted and logged, never awaited.
+ * Market signals (signals/: Fear & Greed, CoinGecko, Whale Alert, Etherscan, each enabled by its env variable) are
+ * polled by one board for all the worker's bots and written into each decision's signal vector.
  */
 
 import type { BreakerState } from '@keel/core/risk/types.ts';
@@ -32,6 +38,8 @@ import { inParallel } from './in-parallel.ts';
 import type { Logger } from './logger.ts';
 import { candleRecorder } from './market/candle-recorder.ts';
 import type { CandleSource } from './market/candle-source.ts';
+import { marketExtrasFor } from './market/market-extras-from-env.ts';
+import type { MarketExtrasHub } from './market/market-extras-hub.ts';
 import { MarketHub } from './market/market-hub.ts';
 import type { ReplaySpeed } from './market/replay-feed.ts';
 import { candleSourceFor } from './market/source-for-dir.ts';
@@ -42,6 +50,8 @@ import type { DeliveryQueueOptions } from './notifications/delivery-queue.ts';
 import { createNotifier } from './notifications/notifier.ts';
 import { DEFAULT_WORKER_PORT, startWorkerHttpServer } from './observability/http-server.ts';
 import { createWorkerMetrics, type WorkerMetrics } from './observability/metrics.ts';
+import { type SignalBoard, signalBoard } from './signals/signal-board.ts';
+import { signalsFromEnv } from './signals/signals-from-env.ts';
 import type { MarketDataTiers } from './storage/market-data-tiers.ts';
 
 export interface StartWorkerOptions {
@@ -60,6 +70,13 @@ export interface StartWorkerOptions {
   leaseMs?: number;
   /** Overrides the source chosen from dataDir (tests). */
   source?: CandleSource;
+  /** Overrides the signal board built from `env`'s providers (tests: one whose clock is the replay's). */
+  signals?: SignalBoard;
+  /**
+   * Order books and funding rates for the features; default from `env` for a live ccxt source
+   * (market/market-extras-from-env.ts), none otherwise (null: none). Overridden in tests.
+   */
+  marketExtras?: MarketExtrasHub | null;
   /** Live trading through ccxt (keyring for the bots' exchange keys); without it live bots are refused. */
   live?: LiveTradingOptions;
   /** Hot cache, cold store and their retention job (storage/tiers-from-env.ts); off when absent (tests). */
@@ -100,7 +117,7 @@ const DEFAULT_FAILED_RETRY_MS = 30_000;
 const FAILED_RETRY_MAX_MS = 15 * 60_000;
 /** Bots claimed per statement; a lease round claims again while a full batch comes back. */
 const CLAIM_BATCH = 1_000;
-/** Bots started (or stopped) at once: each start is a few short transactions, so a handful keep the pool busy. */
+/** Bots started at once: each start is a few short transactions, so a handful keep the pool busy. */
 const START_CONCURRENCY = 8;
 /** Most leases a restarted worker takes back in its first statement: all of them, in practice. */
 const TAKE_BACK_LIMIT = 100_000;
@@ -146,7 +163,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const running = new Map<string, Running>();
   /** Bots whose lease this worker holds (running, halted by a kill switch, or failed here). */
   const held = new Set<string>();
-  let renewedAt = Number.NEGATIVE_INFINITY;
+  /** The lease statements' own connection (PGlite: the database itself); closed by stop(). */
+  const leases = database.ownConnection();
   /** The first round takes back the leases a run of this worker under the same name left (a restart). */
   let takeBackOwn = true;
   const equity = options.groupCommit === false ? null : equityBatcher(database);
@@ -194,6 +212,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           ...(options.notificationQueue ? { queue: options.notificationQueue } : {}),
         });
   const events = observedEvents({ metrics, notifier, breakerStates });
+  const signals = options.signals ?? signalBoard({ providers: signalsFromEnv(env, logger), logger });
+  const marketExtras = options.marketExtras === undefined ? marketExtrasFor(source, env, logger) : options.marketExtras;
+  signals.start();
   channels.start();
   const summaries = notifier === null ? null : startDailySummaries({ database, notifier, logger });
   const http =
@@ -225,10 +246,6 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         });
   if (http !== null) logger.info({ url: http.url }, 'metrics and health on /metrics, /healthz, /readyz');
 
-  const release = async (botId: string) => {
-    held.delete(botId);
-    await database.asService((tx) => tx.bots.releaseLease(botId, workerId));
-  };
   const report = (botId: string, state: Bot['state'], reason: string | null) =>
     database.asService((tx) => tx.bots.reportState(botId, state, reason));
 
@@ -262,6 +279,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       metrics,
       modelsDir: options.modelsDir ?? null,
       equityBatcher: equity,
+      signals,
+      marketExtras,
     });
     const candleMs = timeframeMs(bot.timeframe);
     const unsubscribe = bot.symbols.map((symbol) =>
@@ -271,47 +290,84 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       }),
     );
     for (const symbol of bot.symbols) options.marketData?.watch(hub, symbol, bot.timeframe);
+    if (marketExtras !== null && runner.readsFeatures) {
+      unsubscribe.push(...bot.symbols.map((symbol) => marketExtras.watch(symbol)));
+    }
     breakerStates.set(bot.id, bot.breakerTrippedAt === null ? 'ACTIVE' : 'HALTED');
     running.set(bot.id, { runner, unsubscribe });
     startedInBatch.push(bot);
   }
 
-  async function stopBot(bot: Bot, state: Bot['state'], reason: string | null, releaseLease = true): Promise<void> {
-    const entry = running.get(bot.id);
-    if (entry !== undefined) {
-      for (const unsubscribe of entry.unsubscribe) unsubscribe();
-      await entry.runner.drain();
+  /**
+   * Stops these bots together, all with the same state and reason: each runner unsubscribed, then all drained at
+   * once (their pending writes meet in the group commit), then one statement reports them all and releases all
+   * their leases (`releaseLease`), instead of two transactions per bot.
+   */
+  async function stopBots(
+    bots: readonly Bot[],
+    state: Bot['state'],
+    reason: string | null,
+    releaseLease = true,
+  ): Promise<void> {
+    if (bots.length === 0) return;
+    const stopping = bots.flatMap((bot) => {
+      const entry = running.get(bot.id);
+      return entry === undefined ? [] : [{ bot, entry }];
+    });
+    for (const { entry } of stopping) for (const unsubscribe of entry.unsubscribe) unsubscribe();
+    await Promise.all(stopping.map(({ entry }) => entry.runner.drain()));
+    for (const { bot } of stopping) {
       running.delete(bot.id);
       if (state === 'paused') events.botPaused(bot, reason ?? 'paused by its owner');
     }
-    if (state === 'error' && reason !== null) events.error(bot, reason);
-    await report(bot.id, state, reason);
-    if (releaseLease) await release(bot.id);
-    announce(bot, state, reason);
+    const ids = bots.map((bot) => bot.id);
+    if (releaseLease) for (const id of ids) held.delete(id);
+    await database.asService(async (tx) => {
+      if (releaseLease) await tx.bots.releaseLeases(ids, workerId, { state, reason });
+      else await tx.bots.reportStates(ids, state, reason);
+    });
+    for (const bot of bots) {
+      if (state === 'error' && reason !== null) events.error(bot, reason);
+      announce(bot, state, reason);
+    }
+  }
+
+  const stopBot = (bot: Bot, state: Bot['state'], reason: string | null) => stopBots([bot], state, reason);
+
+  /** A bot that is running or held here but must not run: how it is stopped (bots alike are stopped together). */
+  interface StopPlan {
+    state: Bot['state'];
+    reason: string | null;
+    releaseLease: boolean;
   }
 
   /** `killSwitch`: the engaged kill switch that keeps this bot halted, if any. */
-  async function handle(bot: Bot, killSwitch: string | undefined): Promise<void> {
-    const isRunning = running.has(bot.id);
+  function planFor(bot: Bot, killSwitch: string | undefined): StopPlan | 'start' | 'leave' {
     if (bot.desiredState !== 'running') {
       failed.delete(bot.id);
-      await stopBot(bot, bot.desiredState === 'paused' ? 'paused' : 'stopped', null);
-    } else if (killSwitch !== undefined) {
+      return { state: bot.desiredState === 'paused' ? 'paused' : 'stopped', reason: null, releaseLease: true };
+    }
+    if (killSwitch !== undefined) {
       // Halted, lease kept: this worker resumes the bot once the switch is released and its owner still wants it.
-      if (isRunning || bot.state !== 'halted' || bot.stateReason !== killSwitch) {
-        await stopBot(bot, 'halted', killSwitch, false);
-        logger.warn({ botId: bot.id, reason: killSwitch }, 'bot halted by a kill switch');
-      }
-    } else if (bot.mode !== 'paper' && options.live === undefined) {
-      await stopBot(bot, 'error', 'live trading is not configured on this worker (KEEL_MASTER_KEY is not set)');
-    } else if (!isRunning && mayStart(bot.id)) {
-      try {
-        await startBot(bot);
-      } catch (error) {
-        markFailed(bot.id);
-        logger.error({ botId: bot.id, error: String(error) }, 'bot could not start');
-        await stopBot(bot, 'error', String(error).slice(0, 500));
-      }
+      if (!running.has(bot.id) && bot.state === 'halted' && bot.stateReason === killSwitch) return 'leave';
+      logger.warn({ botId: bot.id, reason: killSwitch }, 'bot halted by a kill switch');
+      return { state: 'halted', reason: killSwitch, releaseLease: false };
+    }
+    if (bot.mode !== 'paper' && options.live === undefined) {
+      const reason = 'live trading is not configured on this worker (KEEL_MASTER_KEY is not set)';
+      return { state: 'error', reason, releaseLease: true };
+    }
+    return 'start';
+  }
+
+  async function startIfDue(bot: Bot): Promise<void> {
+    if (running.has(bot.id) || !mayStart(bot.id)) return;
+    try {
+      await startBot(bot);
+    } catch (error) {
+      markFailed(bot.id);
+      logger.error({ botId: bot.id, error: String(error) }, 'bot could not start');
+      await stopBot(bot, 'error', String(error).slice(0, 500));
     }
   }
 
@@ -324,13 +380,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         await stopBot(entry.runner.bot, paused ? 'paused' : 'error', entry.runner.failure.message.slice(0, 500));
       }
     }
-    await renewHeld();
+    await attendHeld();
     lastTickAt = Date.now();
     for (;;) {
       // The take-back is one statement: repeated, it would find the same bots again.
       const which = takeBackOwn ? 'own' : 'new';
       const limit = takeBackOwn ? TAKE_BACK_LIMIT : CLAIM_BATCH;
-      const claimed = await database.asService((tx) => tx.bots.claimLeases(workerId, { leaseMs, limit, which }));
+      const claimed = await leases.asService((tx) => tx.bots.claimLeases(workerId, { leaseMs, limit, which }));
       for (const bot of claimed) held.add(bot.id);
       await handleAll(claimed);
       if (takeBackOwn) {
@@ -338,21 +394,19 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         continue;
       }
       if (claimed.length < CLAIM_BATCH) break;
-      // Starting thousands of bots takes a while: the leases claimed first must not lapse meanwhile.
-      if (Date.now() - renewedAt > leaseMs / 3) await renewHeld();
     }
     hub.start();
   }
 
   /**
-   * The heartbeat: one statement for every lease held (a lease lost means another worker has the bot), then the
-   * held bots whose desired state, reported state or kill switches call for handling: a few, not thousands of rows.
+   * The heartbeat: one statement for every lease held (a lease lost means another worker has the bot: its runner
+   * stops here at once). Only the leases held when it began are judged: a bot claimed meanwhile is not lost.
    */
   async function renewHeld(): Promise<void> {
-    const stillHeld = new Set(await database.asService((tx) => tx.bots.renewLeases(workerId, [...held], leaseMs)));
-    renewedAt = Date.now();
-    for (const botId of held) {
-      if (stillHeld.has(botId)) continue;
+    const ids = [...held];
+    const stillHeld = new Set(await leases.asService((tx) => tx.bots.renewLeases(workerId, ids, leaseMs)));
+    for (const botId of ids) {
+      if (stillHeld.has(botId) || !held.has(botId)) continue;
       held.delete(botId);
       const entry = running.get(botId);
       if (entry === undefined) continue;
@@ -360,19 +414,61 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       for (const unsubscribe of entry.unsubscribe) unsubscribe();
       running.delete(botId);
     }
+  }
+
+  /** The held bots whose desired state, reported state or kill switches call for handling: a few, not thousands. */
+  async function attendHeld(): Promise<void> {
     const ids = [...held];
-    const killSwitched = await database.asService((tx) => tx.bots.killSwitched(ids));
-    const attention = await database.asService((tx) => tx.bots.needingAttention(ids, [...killSwitched.keys()]));
+    const killSwitched = await leases.asService((tx) => tx.bots.killSwitched(ids));
+    const attention = await leases.asService((tx) => tx.bots.needingAttention(ids, [...killSwitched.keys()]));
     await handleAll(attention, killSwitched);
   }
 
-  /** Each bot as its desired state and the kill switches say, START_CONCURRENCY at a time. */
+  let heartbeatOn = true;
+  let heartbeatTimer: NodeJS.Timeout | null = null;
+  let beating: Promise<void> = Promise.resolve();
+  function scheduleHeartbeat(): void {
+    heartbeatTimer = setTimeout(() => {
+      beating = renewHeld()
+        .catch((error: unknown) => logger.error({ error: String(error) }, 'lease heartbeat failed'))
+        .finally(() => {
+          if (heartbeatOn) scheduleHeartbeat();
+        });
+    }, pollMs);
+  }
+  async function stopHeartbeat(): Promise<void> {
+    heartbeatOn = false;
+    if (heartbeatTimer !== null) clearTimeout(heartbeatTimer);
+    await beating;
+  }
+
+  /**
+   * Each bot as its desired state and the kill switches say: those to stop, in one batch per state and reason
+   * (stopBots); those to start, START_CONCURRENCY at a time.
+   */
   async function handleAll(bots: readonly Bot[], knownKillSwitches?: ReadonlyMap<string, string>): Promise<void> {
     if (bots.length === 0) return;
     const killSwitched =
-      knownKillSwitches ?? (await database.asService((tx) => tx.bots.killSwitched(bots.map((bot) => bot.id))));
+      knownKillSwitches ?? (await leases.asService((tx) => tx.bots.killSwitched(bots.map((bot) => bot.id))));
+    const stops = new Map<string, { plan: StopPlan; bots: Bot[] }>();
+    const toStart: Bot[] = [];
+    for (const bot of bots) {
+      const plan = planFor(bot, killSwitched.get(bot.id));
+      if (plan === 'leave') continue;
+      if (plan === 'start') {
+        toStart.push(bot);
+        continue;
+      }
+      const key = JSON.stringify(plan);
+      const group = stops.get(key) ?? { plan, bots: [] };
+      group.bots.push(bot);
+      stops.set(key, group);
+    }
+    for (const { plan, bots: alike } of stops.values()) {
+      await stopBots(alike, plan.state, plan.reason, plan.releaseLease);
+    }
     startedInBatch = [];
-    await inParallel(bots, START_CONCURRENCY, (bot) => handle(bot, killSwitched.get(bot.id)));
+    await inParallel(toStart, START_CONCURRENCY, startIfDue);
     // Only those still running: one may have failed, or lost its lease, since it started.
     const started = startedInBatch.filter((bot) => running.has(bot.id));
     if (started.length === 0) return;
@@ -410,6 +506,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   }
 
   const retention = options.marketData?.startRetention(database);
+  scheduleHeartbeat();
   schedule();
   await ticking;
 
@@ -419,12 +516,22 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       if (timer !== null) clearTimeout(timer);
       await ticking;
       await hub.stop();
+      await marketExtras?.stop();
       await recorder.stop();
-      await inParallel([...running.values()], START_CONCURRENCY, ({ runner }) =>
-        stopBot(runner.bot, 'stopped', 'worker shut down'),
+      await stopBots(
+        [...running.values()].map(({ runner }) => runner.bot),
+        'stopped',
+        'worker shut down',
       );
+      // Bots held but not running (halted by a kill switch, failed here) are free for the next worker too.
+      const stillHeld = [...held];
+      held.clear();
+      if (stillHeld.length > 0) await database.asService((tx) => tx.bots.releaseLeases(stillHeld, workerId));
+      await stopHeartbeat();
+      await leases.close();
       await equity?.settled();
       summaries?.stop();
+      await signals.stop();
       await notifier?.close();
       await channels.stop();
       await http?.close();

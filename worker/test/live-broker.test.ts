@@ -4,6 +4,7 @@
  * response) never duplicate an order nor lose a fill; refusals reject the order and, repeated, pause the bot.
  */
 import type { OrderRequest } from '@keel/core/execution/types.ts';
+import { formatDecimal } from '@keel/core/money/format.ts';
 import type { Bot, Database } from '@keel/db';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openVenueForBot } from '../src/exchange/bot-venue.ts';
@@ -92,6 +93,8 @@ describe.skipIf(db === null)('live broker through ccxt against the simulator', (
         type: order.type,
         ...(order.quoteQty === undefined ? {} : { quoteQty: String(order.quoteQty) }),
         ...(order.qtyBase === undefined ? {} : { qtyBase: String(order.qtyBase) }),
+        ...(order.limitPrice === undefined ? {} : { limitPrice: String(order.limitPrice) }),
+        ...(order.stopPrice === undefined ? {} : { stopPrice: String(order.stopPrice) }),
         reason: order.reason,
       }),
     );
@@ -238,5 +241,53 @@ describe.skipIf(db === null)('live broker through ccxt against the simulator', (
     const everything = [...logLines, JSON.stringify(events), row.rejectReason ?? ''].join('\n');
     expect(everything).not.toContain(SIMULATOR_SECRET);
     expect(everything).not.toMatch(/signature=[0-9a-f]{16}/);
+  });
+
+  it('a limit order rests on the exchange, fills as maker when the price comes to it, and its fill is recorded once', async () => {
+    const order = await persisted({ type: 'limit', qtyBase: 0.01, quoteQty: undefined, limitPrice: 49_000 });
+    const placed = await broker.send(order);
+    expect(placed.order.status).toBe('open');
+    expect(placed.fills).toEqual([]);
+    const [resting] = simulatorOrdersOf(order.clientOrderId);
+    expect(resting).toMatchObject({ type: 'LIMIT', status: 'NEW' });
+    expect(formatDecimal(simulator.account.locked('USDT'))).toBe('490'); // a resting buy holds its quote
+
+    simulator.account.setPrice('BTCUSDT', '48900');
+    const filled = await broker.refresh(order);
+    expect(filled.order.status).toBe('filled');
+    expect(filled.fills).toEqual([expect.objectContaining({ priceQuote: 49_000, qtyBase: 0.01, liquidity: 'maker' })]);
+    expect((await broker.refresh(order)).fills).toEqual([]);
+    expect(await fillsOf(order.clientOrderId)).toHaveLength(1);
+    simulator.account.setPrice('BTCUSDT', '50000');
+  });
+
+  it('where the market offers no STOP_LOSS, a stop goes as STOP_LOSS_LIMIT a little below its trigger', async () => {
+    const venue = newSimulator({ USDT: '0', BTC: '1' });
+    venue.account.orderTypes = ['LIMIT', 'MARKET', 'STOP_LOSS_LIMIT'];
+    await venue.start();
+    try {
+      broker = newBroker(testVenueSettings(venue.url));
+      const order = await persisted({
+        type: 'stop',
+        side: 'sell',
+        qtyBase: 0.5,
+        quoteQty: undefined,
+        stopPrice: 45_000,
+      });
+      expect((await broker.send(order)).order.status).toBe('open');
+      const sent = venue.calls.find((call) => call.params.get('newClientOrderId') === order.clientOrderId);
+      expect(sent?.params.get('type')).toBe('STOP_LOSS_LIMIT');
+      expect(sent?.params.get('stopPrice')).toBe('45000');
+      expect(sent?.params.get('price')).toBe('44550');
+      // A gap through the limit: triggered, but nothing fills below it (field notes §6) until the price is back.
+      venue.account.setPrice('BTCUSDT', '44000');
+      expect((await broker.refresh(order)).order.status).toBe('open');
+      venue.account.setPrice('BTCUSDT', '44600');
+      const filled = await broker.refresh(order);
+      expect(filled.order.status).toBe('filled');
+      expect(filled.fills).toEqual([expect.objectContaining({ priceQuote: 44_550, qtyBase: 0.5 })]);
+    } finally {
+      await venue.stop();
+    }
   });
 });

@@ -140,8 +140,14 @@ describe.skipIf(db === null)('chaos: kill -9 the live worker at random moments',
     expect(outcome, stderr.join('').slice(-3000)).toEqual({
       status: 'reconciled',
       ordersResolved: [],
+      stopsKept: expect.any(Array),
       fillsRecovered: 0,
     });
+    // Only the stop guarding the position may still be working: one at most, a sell for no more than is held.
+    const stopsKept = outcome.status === 'reconciled' ? outcome.stopsKept : [];
+    expect(stopsKept.length).toBeLessThanOrEqual(1);
+    const workingOnVenue = simulator.account.orders.filter((order) => order.status === 'NEW');
+    expect(workingOnVenue.map((order) => order.clientOrderId)).toEqual(stopsKept);
 
     const venueOrders = simulator.account.orders;
     expect(venueOrders.length, 'the bot traded during the runs').toBeGreaterThanOrEqual(10);
@@ -167,7 +173,11 @@ describe.skipIf(db === null)('chaos: kill -9 the live worker at random moments',
     expect(formatDecimal(decimalFromString(positionRow?.qtyBase ?? '0'))).toBe(formatDecimal(position));
 
     const unsettled = await database.asService((tx) => tx.orders.listUnsettled(botId));
-    expect(unsettled).toEqual([]);
+    expect(unsettled.map((order) => order.clientOrderId)).toEqual(stopsKept);
+    for (const stop of workingOnVenue) {
+      expect(stop).toMatchObject({ type: 'STOP_LOSS', side: 'SELL' });
+      expect(stop.origQty <= simulator.account.balance('BTC')).toBe(true);
+    }
     const failures = await database.asService((tx) => tx.audit.list({ userId }));
     expect(failures.filter((entry) => entry.action === 'worker.reconciliation_failed')).toEqual([]);
   });

@@ -165,7 +165,8 @@ describe.skipIf(exclusive === null)('live bots in the worker', () => {
     const userId = await newUser(database, 'live-trading');
     const { botId } = await newLiveBot(database, userId, { desiredState: 'running', fast: 2, slow: 4 });
     await run();
-    await waitFor('three orders on the exchange', async () => (simulator.account.orders.length >= 3 ? true : null));
+    const marketOrders = () => simulator.account.orders.filter((order) => order.type === 'MARKET').length;
+    await waitFor('three market orders on the exchange', async () => (marketOrders() >= 3 ? true : null));
     await worker?.stop();
     worker = null;
     expect((await botRow(botId)).state).toBe('stopped');
@@ -174,7 +175,14 @@ describe.skipIf(exclusive === null)('live bots in the worker', () => {
       simulator.account.trades.map((trade) => String(trade.id)).sort(),
     );
     const orders = await database.asService((tx) => tx.orders.list({ botId, limit: 1000 }));
-    expect(orders.every((order) => order.status === 'filled' && order.exchangeOrderId !== null)).toBe(true);
+    // Its market orders filled; the risk manager's stops that guarded its positions were replaced or released.
+    const markets = orders.filter((order) => order.type === 'market');
+    expect(markets.every((order) => order.status === 'filled' && order.exchangeOrderId !== null)).toBe(true);
+    const stops = orders.filter((order) => order.type === 'stop');
+    expect(stops.length).toBeGreaterThan(0);
+    expect(stops.every((order) => ['open', 'cancelled'].includes(order.status) && order.exchangeOrderId !== null)).toBe(
+      true,
+    );
     const [position] = await database.asService((tx) => tx.positions.list({ botId }));
     expect(formatDecimal(decimalFromString(position?.qtyBase ?? '0'))).toBe(
       formatDecimal(simulator.account.balance('BTC')),

@@ -68,7 +68,12 @@ describe.skipIf(db === null)('restart reconciliation with the exchange', () => {
     const placed = fillOnVenueOnly(clientOrderId);
     simulator.account.matching.tradesPerOrder = 1;
     const outcome = await reconcile();
-    expect(outcome).toEqual({ status: 'reconciled', ordersResolved: [clientOrderId], fillsRecovered: 2 });
+    expect(outcome).toEqual({
+      status: 'reconciled',
+      ordersResolved: [clientOrderId],
+      stopsKept: [],
+      fillsRecovered: 2,
+    });
     const order = await database.asService((tx) => tx.orders.get(clientOrderId));
     expect(order).toMatchObject({
       status: 'filled',
@@ -78,7 +83,7 @@ describe.skipIf(db === null)('restart reconciliation with the exchange', () => {
     const fills = await database.asService((tx) => tx.fills.list({ clientOrderId }));
     expect(fills.map((fill) => fill.tradeId).sort()).toEqual(placed.trades.map((trade) => String(trade.id)).sort());
     // Asked again (another restart): nothing new, nothing doubled.
-    expect(await reconcile()).toEqual({ status: 'reconciled', ordersResolved: [], fillsRecovered: 0 });
+    expect(await reconcile()).toEqual({ status: 'reconciled', ordersResolved: [], stopsKept: [], fillsRecovered: 0 });
     expect(await database.asService((tx) => tx.fills.list({ clientOrderId }))).toHaveLength(2);
     const audit = await database.asService((tx) => tx.audit.list({ userId: bot.userId }));
     expect(audit.map((entry) => entry.action)).toContain('worker.bot_reconciled');

@@ -68,18 +68,38 @@ export interface Database {
   migrationStatus(options?: { migrations?: Migration[] }): Promise<MigrationStatus[]>;
   /** Loads supabase/seed.sql (demo data for local development). */
   seed(file?: string): Promise<void>;
+  /**
+   * The same database through a connection of its own, outside the pool: work that must not queue behind the
+   * pool's writes (the worker's lease heartbeat) runs there. Embedded (PGlite, one session) it is this database
+   * itself. close() the connection when done; that leaves this database open.
+   */
+  ownConnection(): Database;
   close(): Promise<void>;
 }
 
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
-  const driver: Driver =
-    'url' in options
-      ? postgresDriver({
-          url: options.url,
-          ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
-          ...(options.prepare === undefined ? {} : { prepare: options.prepare }),
-        })
-      : await pgliteDriver(options.pglite);
+  if ('url' in options)
+    return databaseOver(postgresDriver(postgresOptions(options)), () => ownPostgresConnection(options));
+  const driver = await pgliteDriver(options.pglite);
+  // One backend session in process: nothing to gain from another, and closing it must not close the database.
+  const sharedSession: Database = databaseOver({ ...driver, close: async () => {} }, () => sharedSession);
+  return databaseOver(driver, () => sharedSession);
+}
+
+function postgresOptions(options: Extract<DatabaseOptions, { url: string }>) {
+  return {
+    url: options.url,
+    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+    ...(options.prepare === undefined ? {} : { prepare: options.prepare }),
+  };
+}
+
+function ownPostgresConnection(options: Extract<DatabaseOptions, { url: string }>): Database {
+  const single = { ...options, maxConnections: 1 };
+  return databaseOver(postgresDriver(postgresOptions(single)), () => ownPostgresConnection(single));
+}
+
+function databaseOver(driver: Driver, ownConnection: () => Database): Database {
   return {
     driver: driver.kind,
     async asUser(claims, work, context) {
@@ -99,6 +119,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       applyMigrations(driver, migrateOptions.migrations ?? readMigrations(), migrateOptions.log),
     migrationStatus: (statusOptions = {}) => migrationStatus(driver, statusOptions.migrations ?? readMigrations()),
     seed: (file) => applySeed(driver, file),
+    ownConnection,
     close: () => driver.close(),
   };
 }

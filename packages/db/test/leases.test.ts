@@ -1,7 +1,8 @@
 /**
  * The worker's lease statements at scale, on PGlite and PostgreSQL (its own database there: claims take any bot):
  * claiming only bots new to a worker or only its own, renewing every held lease in one statement (only the ones
- * past half their length are written), the few held bots that need a look, and state reports in bulk.
+ * past half their length are written), the few held bots that need a look, state reports and releases in bulk,
+ * and the same statements on a connection of the worker's own (Database.ownConnection).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/index.ts';
@@ -93,6 +94,51 @@ for (const target of testTargets()) {
       await db.asUser(claimsFor(userId), (tx) => tx.bots.setDesiredState(botIds[3] as string, 'paused'));
       const attention = await db.asService((tx) => tx.bots.needingAttention(botIds, [botIds[4] as string]));
       expect(attention.map((bot) => bot.id).sort()).toEqual([botIds[3], botIds[4]].sort());
+    });
+
+    it('releases many leases in one statement, only the ones the worker still holds', async () => {
+      await db.asService((tx) => tx.query(`update public.bots set lease_owner = null, lease_expires_at = null`));
+      await db.asService((tx) => tx.bots.claimLeases('w1', { leaseMs: 60_000, limit: 100, which: 'new' }));
+      const [taken] = botIds as [string];
+      await db.asService((tx) => tx.query(`update public.bots set lease_owner = 'w2' where id = $1`, [taken]));
+      const released = await db.asService((tx) => tx.bots.releaseLeases(botIds, 'w1'));
+      expect(released.sort()).toEqual(botIds.filter((id) => id !== taken).sort());
+      const after = await expiries();
+      for (const id of botIds) {
+        expect(after.get(id)).toEqual(
+          id === taken ? { owner: 'w2', expiresAt: expect.any(Date) } : { owner: null, expiresAt: null },
+        );
+      }
+      expect(await db.asService((tx) => tx.bots.releaseLeases([], 'w1'))).toEqual([]);
+
+      // Released and reported in the same statement: the one held elsewhere keeps its state too.
+      await db.asService((tx) => tx.bots.reportStates(botIds, 'running'));
+      await db.asService((tx) => tx.bots.claimLeases('w1', { leaseMs: 60_000, limit: 100, which: 'new' }));
+      const stopped = await db.asService((tx) =>
+        tx.bots.releaseLeases(botIds, 'w1', { state: 'stopped', reason: 'worker shut down' }),
+      );
+      expect(stopped.sort()).toEqual(botIds.filter((id) => id !== taken).sort());
+      const states = await db.asService((tx) =>
+        tx.query('select id, state, state_reason, lease_owner from public.bots where id = any($1::uuid[])', [botIds]),
+      );
+      for (const row of states) {
+        expect(row).toEqual(
+          row.id === taken
+            ? { id: taken, state: 'running', state_reason: null, lease_owner: 'w2' }
+            : { id: row.id, state: 'stopped', state_reason: 'worker shut down', lease_owner: null },
+        );
+      }
+    });
+
+    it('runs lease statements on a connection of its own, whose close leaves the database open', async () => {
+      const own = db.ownConnection();
+      expect(own.driver).toBe(db.driver);
+      const held = await own.asService((tx) =>
+        tx.bots.claimLeases('w3', { leaseMs: 60_000, limit: 100, which: 'new' }),
+      );
+      expect(held.map((bot) => bot.id).sort()).toEqual(botIds.filter((id) => id !== botIds[0]).sort());
+      await own.close();
+      expect(await db.asService((tx) => tx.bots.renewLeases('w3', botIds, 60_000))).toHaveLength(held.length);
     });
   });
 }

@@ -20,6 +20,10 @@
  * up on only warm the strategy up: nothing is filled, decided or written for them, and the risk manager starts
  * from the bot's equity when it resumes (its peak, breaker and return history are not rebuilt from the past).
  * Candles are handled one at a time per bot (a queue), whichever market they come from.
+ * A live bot runs under the same risk manager (less the take profit: risk-for-bot.ts), its controls' orders going to
+ * the exchange through LiveControlsPort: each candle first asks the exchange about its working orders (a stop that
+ * triggered has filled), and what the controls placed or cancelled is carried out right after they ran; an entry's
+ * fills reach the controls before its provisional stop is placed, so the stop is sized on what was bought.
  */
 
 import type { DecisionRationale, RiskTolerance } from '@keel/core/agents/types.ts';
@@ -31,7 +35,6 @@ import { FeatureEngine } from '@keel/core/features/feature-engine.ts';
 import type { CandleSeries } from '@keel/core/market/types.ts';
 import { DecisionPipeline, type DecisionRecord } from '@keel/core/pipeline/decision-pipeline.ts';
 import type { Ledger } from '@keel/core/portfolio/ledger.ts';
-import { approveAll } from '@keel/core/risk/approve-all.ts';
 import {
   type BreakerState,
   isRiskControls,
@@ -39,13 +42,17 @@ import {
   type RiskEvent,
   type RiskStage,
 } from '@keel/core/risk/types.ts';
-import { type Bot, type Database, orderFromCore } from '@keel/db';
+import { createSignalVector, maskAllSignals } from '@keel/core/signals/signal-vector.ts';
+import { type Bot, type Database, type Order, orderFromCore } from '@keel/db';
 import type { StreamBus } from '@keel/realtime';
 import { quietEvents, type WorkerEvents } from '../events/worker-events.ts';
 import type { LiveBroker } from '../exchange/live-broker.ts';
+import { type FlushContext, LiveControlsPort } from '../exchange/live-controls-port.ts';
 import type { Logger } from '../logger.ts';
+import type { MarketExtrasHub } from '../market/market-extras-hub.ts';
 import { timeframeMs } from '../market/timeframe.ts';
 import type { WorkerMetrics } from '../observability/metrics.ts';
+import type { SignalBoard, SignalNote } from '../signals/signal-board.ts';
 import { clientOrderIdFor } from './client-order-id.ts';
 import { ControlsPort } from './controls-port.ts';
 import { type EquityBatcher, equityPoint } from './equity-batcher.ts';
@@ -60,7 +67,7 @@ import {
 } from './persist.ts';
 import { restoreBot } from './restore.ts';
 import { recordRiskEvents } from './risk-events.ts';
-import { riskManagerForBot } from './risk-for-bot.ts';
+import { liveRiskManagerForBot, riskManagerForBot } from './risk-for-bot.ts';
 import { agentTolerance } from './risk-tolerance.ts';
 import { type BotStrategy, strategyForBot } from './strategy-for-bot.ts';
 import { type Publish, streamPublisher } from './stream.ts';
@@ -70,10 +77,7 @@ export interface BotRunnerOptions {
   bus: StreamBus;
   logger: Logger;
   bot: Bot;
-  /**
-   * The risk stage every intent passes. Default: a paper bot's own risk manager (risk-for-bot.ts); a live bot's
-   * is approveAll until the live broker takes the manager's stop orders (it sends market orders only).
-   */
+  /** The risk stage every intent passes. Default: the bot's own risk manager (risk-for-bot.ts). */
   risk?: RiskStage;
   /** The platform's PPO models folder (KEEL_MODELS_DIR); default none (the rule agents decide alone). */
   modelsDir?: string | null;
@@ -88,6 +92,16 @@ export interface BotRunnerOptions {
    * none: every candle is booked in a transaction of its own.
    */
   equityBatcher?: EquityBatcher | null;
+  /**
+   * The worker's market signals (signals/signal-board.ts), written into the strategy's signal vector before each
+   * live decision and listed in its rationale; default none: every signal masked, as in a backtest.
+   */
+  signals?: SignalBoard | null;
+  /**
+   * Order books and funding rates of live markets (market/market-extras-hub.ts): each live decision's features get
+   * what was known at its candle's close. Default none: those features are masked, as in a backtest.
+   */
+  marketExtras?: MarketExtrasHub | null;
 }
 
 /**
@@ -109,10 +123,15 @@ export class BotRunner {
   private readonly live: LiveBroker | undefined;
   private readonly pipeline: DecisionPipeline;
   private readonly strategy: BotStrategy;
+  /** The pipeline's feature engine; null when the strategy reads candles only (sma-cross). */
+  private readonly features: FeatureEngine | null;
+  private readonly marketExtras: MarketExtrasHub | null;
   /** The risk stage's per-candle side, when it has one (the risk manager). */
   private readonly controls: RiskControls | null;
   /** The paper broker as the risk controls see it; it notes the orders they place. */
   private readonly controlsPort: ControlsPort;
+  /** A live bot's controls port (its orders go to the exchange); null for paper bots. */
+  private readonly livePort: LiveControlsPort | null;
   /** Risk events since they were last written to the audit trail. */
   private readonly riskEvents: RiskEvent[] = [];
   /** Symbols whose candle at `stepTime` is in: the time step closes when all are (or a later candle arrives). */
@@ -127,6 +146,9 @@ export class BotRunner {
   /** Orders sent to the broker and still working: their state is compared after every candle. */
   private readonly working = new Map<string, { status: string; filledQtyBase: number }>();
   private readonly decisions: DecisionRecord[] = [];
+  private readonly signals: SignalBoard | null;
+  /** The pipeline's DecisionContext.signals: written before each live decision, masked while warming up. */
+  private readonly signalVector = createSignalVector();
   private queue: Promise<void> = Promise.resolve();
   /** The error that stopped this bot, if any; the worker reports it and releases the bot. */
   failure: Error | null = null;
@@ -139,6 +161,7 @@ export class BotRunner {
     this.events = options.events ?? quietEvents;
     this.metrics = options.metrics ?? null;
     this.equityBatcher = options.equityBatcher ?? null;
+    this.signals = options.signals ?? null;
     this.ledger = ledger;
     this.resumeAfter = resumeAfter;
     this.lastEquityTime = resumeAfter;
@@ -147,26 +170,35 @@ export class BotRunner {
     this.broker = createPaperBroker({}, ledger);
     this.live = options.live;
     this.controlsPort = new ControlsPort(this.broker, this.bot.id);
+    this.livePort = this.live === undefined ? null : new LiveControlsPort(this.bot, this.database);
     this.strategy = strategyForBot(this.bot.agents, this.bot.symbols, {
       riskTolerance,
       modelsDir: options.modelsDir ?? null,
       logger: options.logger,
     });
+    const onRiskEvent = (event: RiskEvent) => this.riskEvents.push(event);
     const risk =
       options.risk ??
-      (this.live === undefined ? riskManagerForBot(this.bot, (event) => this.riskEvents.push(event)) : approveAll);
+      (this.live === undefined
+        ? riskManagerForBot(this.bot, onRiskEvent)
+        : liveRiskManagerForBot(this.bot, this.live.marketRules, onRiskEvent));
     this.controls = isRiskControls(risk) ? risk : null;
     this.controls?.start({
       botId: this.bot.id,
       symbols: this.bot.symbols,
       candleMs: this.bot.symbols.map(() => this.candleMs),
-      execution: this.controlsPort,
+      execution: this.livePort ?? this.controlsPort,
     });
+    this.features = this.strategy.readsFeatures
+      ? new FeatureEngine({ symbols: this.bot.symbols, candleMs: this.candleMs })
+      : null;
+    this.marketExtras = options.marketExtras ?? null;
     this.pipeline = new DecisionPipeline({
       botId: this.bot.id,
       strategy: this.strategy.strategy,
       risk,
-      features: this.strategy.readsFeatures ? new FeatureEngine({ symbols: this.bot.symbols }) : null,
+      features: this.features,
+      signals: this.signalVector,
       onDecision: (record) => this.decisions.push(record),
     });
     options.logger.info({ botId: this.bot.id, strategy: this.strategy.description }, 'bot strategy');
@@ -199,7 +231,13 @@ export class BotRunner {
         order.rejectReason ?? '',
       );
     }
-    return new BotRunner(options, restored.ledger, restored.resumeAfter, riskTolerance);
+    const runner = new BotRunner(options, restored.ledger, restored.resumeAfter, riskTolerance);
+    if (runner.livePort !== null) {
+      // The controls learn the position's entries (its stop level) and take over the stops left working.
+      for (const fill of restored.fills) runner.controls?.onFill(fill);
+      runner.livePort.adopt(restored.workingOrders);
+    }
+    return runner;
   }
 
   /** Candle `index` of `series` closed (a feed's listener): queued behind this bot's earlier candles. */
@@ -214,6 +252,11 @@ export class BotRunner {
       }
     });
     return this.queue;
+  }
+
+  /** Whether its decisions read the feature vector (and so the market extras of its symbols). */
+  get readsFeatures(): boolean {
+    return this.features !== null;
   }
 
   /** Resolves when every queued candle has been handled. */
@@ -234,6 +277,8 @@ export class BotRunner {
   }
 
   private warmUp(symbolIndex: number, series: CandleSeries, index: number): void {
+    // Catch-up candles are the past: today's signals say nothing about them.
+    maskAllSignals(this.signalVector);
     this.ledger.mark(symbolIndex, series.close[index] as number);
     this.pipeline.onCandleClosed(
       symbolIndex,
@@ -247,6 +292,7 @@ export class BotRunner {
 
   private async trade(symbolIndex: number, series: CandleSeries, index: number): Promise<void> {
     const time = series.time[index] as number;
+    if (this.livePort !== null) await this.withExchange(time, (context) => this.livePort?.poll(context));
     const fills: Fill[] = [];
     this.broker.onCandle(
       series.symbol,
@@ -280,6 +326,8 @@ export class BotRunner {
     await this.recordControls();
 
     const decisionTime = time + this.candleMs;
+    if (this.features !== null) this.marketExtras?.applyTo(this.features, symbolIndex, series.symbol, decisionTime);
+    const signalNotes = this.signals?.fill(this.signalVector, decisionTime) ?? null;
     const decideStart = performance.now();
     const intent = this.pipeline.onCandleClosed(symbolIndex, series, index, this.ledger, decisionTime);
     this.metrics?.decisionLatency.observe((performance.now() - decideStart) / 1000);
@@ -287,15 +335,20 @@ export class BotRunner {
     this.decisions.length = 0;
     const rationale = this.strategy.takeRationale();
     if (intent === null) {
-      if (record !== undefined) await this.recordRefusal(record, rationale);
+      if (record !== undefined) await this.recordRefusal(record, rationale, signalNotes);
       await this.recordControls();
       return;
     }
     const order = { ...intent, clientOrderId: clientOrderIdFor(this.bot.id, series.symbol, decisionTime) };
-    const persisted = await this.database.asService((tx) => persistOrder(tx, this.bot, order, record, rationale));
+    if (this.livePort !== null && order.side === 'sell') {
+      await this.withExchange(decisionTime, (context) => this.livePort?.releaseSells(order.symbol, context));
+    }
+    const persisted = await this.database.asService((tx) =>
+      persistOrder(tx, this.bot, order, record, rationale, signalNotes),
+    );
     if (persisted.decision !== null) this.publish('decisions', persisted.decision);
     this.countOrder(persisted.order.status);
-    if (this.live !== undefined) return this.sendLive(this.live, order);
+    if (this.live !== undefined) return this.sendLive(this.live, order, decisionTime);
     let state: Readonly<OrderState>;
     try {
       state = this.broker.submit(order, decisionTime);
@@ -351,6 +404,10 @@ export class BotRunner {
 
   /** Records what the risk controls did since last time: the orders they placed and their audit events. */
   private async recordControls(): Promise<void> {
+    if (this.livePort !== null) {
+      const port = this.livePort;
+      await this.withExchange(this.lastEquityTime, (context) => port.flush(context));
+    }
     const placed = this.controlsPort.placed.splice(0);
     const events = this.riskEvents.splice(0);
     if (placed.length === 0 && events.length === 0) return;
@@ -383,8 +440,12 @@ export class BotRunner {
   }
 
   /** A decision the risk stage refused: recorded with its verdict, so the decision log says why nothing traded. */
-  private async recordRefusal(record: DecisionRecord, rationale: DecisionRationale | null): Promise<void> {
-    const decision = await this.database.asService((tx) => persistDecision(tx, this.bot, record, rationale));
+  private async recordRefusal(
+    record: DecisionRecord,
+    rationale: DecisionRationale | null,
+    signals: SignalNote[] | null,
+  ): Promise<void> {
+    const decision = await this.database.asService((tx) => persistDecision(tx, this.bot, record, rationale, signals));
     this.publish('decisions', decision);
   }
 
@@ -393,19 +454,58 @@ export class BotRunner {
     this.metrics?.orders.inc({ status });
   }
 
-  /** Persist-then-send, live: the exchange's report (order state, fills) is recorded before the next candle. */
-  private async sendLive(live: LiveBroker, order: OrderRequest): Promise<void> {
+  /**
+   * Persist-then-send, live: the exchange's report (order state, fills) is recorded before the next candle; the
+   * fills reach the risk controls, then the order (an entry's provisional stop is sized on what was bought), and
+   * what the controls placed goes to the exchange.
+   */
+  private async sendLive(live: LiveBroker, order: OrderRequest, decisionTime: number): Promise<void> {
     const outcome = await live.send(order);
-    for (const fill of outcome.fills) this.ledger.applyFill(fill);
+    await this.withExchange(decisionTime, async (context) => {
+      for (const fill of outcome.fills) context.onFill(fill);
+      context.onOrder(outcome.order);
+    });
+    this.livePort?.track(order, outcome.order);
+    if (outcome.order.status !== 'rejected') this.controls?.onSubmitted(order, decisionTime);
+    await this.recordControls();
+  }
+
+  /**
+   * Runs `talk` (exchange calls through the live port) and then records what came of it: fills into the ledger
+   * and the risk controls (already in Postgres), the positions they moved, and everything to the stream.
+   */
+  private async withExchange(time: number, talk: (context: FlushContext) => Promise<void> | undefined): Promise<void> {
+    const live = this.live as LiveBroker;
+    const fills: Fill[] = [];
+    const orders: Order[] = [];
+    await talk({
+      broker: live,
+      heldQtyBase: (symbol) => this.ledger.positionQtyBase(symbol),
+      onFill: (fill) => {
+        this.ledger.applyFill(fill);
+        this.controls?.onFill(fill);
+        fills.push(fill);
+      },
+      onOrder: (order) => orders.push(order),
+      onRiskEvent: (event) => this.riskEvents.push(event),
+      time,
+    });
+    if (fills.length === 0 && orders.length === 0) return;
     const positions = await this.database.asService(async (tx) => {
       const moved = [];
-      for (const symbol of new Set(outcome.fills.map((fill) => fill.symbol))) {
+      for (const symbol of new Set(fills.map((fill) => fill.symbol))) {
         moved.push(await upsertPosition(tx, this.bot, this.ledger, symbol));
       }
       return moved;
     });
-    for (const fill of outcome.fills) this.publish('fills', fill);
-    this.publish('orders', outcome.order);
+    for (const fill of fills) {
+      this.publish('fills', fill);
+      this.events.fill(this.bot, fill);
+    }
+    for (const order of orders) {
+      this.publish('orders', order);
+      this.countOrder(order.status);
+    }
     for (const position of positions) this.publish('positions', position);
   }
 

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The deterministic client order id of a bot's order: `<bot>:<market>:<decision time>`, e.g.
  * `3f2a9c41d07b:BTCUSDT:lq3k5c00`. The pipeline names orders `<botId>:<symbol>:<decisionTime>`, which with a uuid
@@ -8,9 +10,21 @@
  */
 const BOT_DIGITS = 12;
 const SYMBOL_CHARS = 12;
+const HASH_CHARS = 18;
 
 export function clientOrderIdFor(botId: string, symbol: string, decisionTime: number): string {
   const bot = botId.replaceAll('-', '').slice(0, BOT_DIGITS);
   const market = symbol.replace(/[^A-Za-z0-9]/g, '').slice(0, SYMBOL_CHARS);
   return `${bot}:${market}:${decisionTime.toString(36)}`;
+}
+
+/**
+ * The stored id of an order the risk manager names itself (`<botId>:<symbol>:<time>:<role>`, too long for venues):
+ * `<bot uuid's 12 hex digits>:r:<18 characters of the name's SHA-256>` — the bot's prefix, so reconciliation counts
+ * it among the bot's orders. Ids already in this form pass through.
+ */
+export function riskOrderId(botId: string, name: string): string {
+  const prefix = `${botId.replaceAll('-', '').slice(0, BOT_DIGITS)}:r:`;
+  if (name.startsWith(prefix)) return name;
+  return `${prefix}${createHash('sha256').update(name).digest('base64url').slice(0, HASH_CHARS)}`;
 }

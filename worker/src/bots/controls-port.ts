@@ -4,30 +4,24 @@
  * so each gets a deterministic short id here — `<bot uuid's 12 hex digits>:r:<18 characters of its SHA-256>` —
  * and the manager keeps using its own names. Every order placed is noted, for the runner to record.
  */
-import { createHash } from 'node:crypto';
 import type { PaperBroker } from '@keel/core/execution/paper-broker.ts';
 import type { OrderRequest, OrderState } from '@keel/core/execution/types.ts';
 import type { ExecutionPort } from '@keel/core/risk/types.ts';
-
-const BOT_DIGITS = 12;
-const HASH_CHARS = 18;
+import { riskOrderId } from './client-order-id.ts';
 
 export class ControlsPort implements ExecutionPort {
   /** Orders placed since the runner last took them. */
   readonly placed: Readonly<OrderState>[] = [];
   private readonly broker: PaperBroker;
-  private readonly prefix: string;
+  private readonly botId: string;
 
   constructor(broker: PaperBroker, botId: string) {
     this.broker = broker;
-    this.prefix = `${botId.replaceAll('-', '').slice(0, BOT_DIGITS)}:r:`;
+    this.botId = botId;
   }
 
-  /** The stored id of a risk-manager order name (ids already short pass through: openOrders hands those out). */
   storedId(clientOrderId: string): string {
-    if (clientOrderId.startsWith(this.prefix)) return clientOrderId;
-    const digest = createHash('sha256').update(clientOrderId).digest('base64url');
-    return `${this.prefix}${digest.slice(0, HASH_CHARS)}`;
+    return riskOrderId(this.botId, clientOrderId);
   }
 
   submit(order: OrderRequest, decisionTime: number): Readonly<OrderState> {

@@ -25,6 +25,7 @@ import {
   type Position,
   type ServiceScope,
 } from '@keel/db';
+import type { SignalNote } from '../signals/signal-board.ts';
 import { equityPoint } from './equity-batcher.ts';
 import { profileTolerance } from './risk-tolerance.ts';
 
@@ -89,13 +90,15 @@ export function upsertPosition(tx: ServiceScope, bot: Bot, ledger: Ledger, symbo
 
 /**
  * The decision behind an order or a refusal, with its rationale for the audit trail: the meta-agent's record
- * (regime, chosen agent, votes, top features) when the strategy gives one, and always the risk stage's verdict.
+ * (regime, chosen agent, votes, top features) when the strategy gives one, and always the risk stage's verdict;
+ * with `signals`, each market signal the decision saw or why it was masked.
  */
 export function persistDecision(
   tx: ServiceScope,
   bot: Bot,
   record: DecisionRecord,
   rationale: DecisionRationale | null,
+  signals: readonly SignalNote[] | null = null,
 ): Promise<Decision> {
   return tx.decisions.insert({
     userId: bot.userId,
@@ -118,6 +121,7 @@ export function persistDecision(
               contribution,
             })),
           }),
+      ...(signals === null ? {} : { signals: signals.map((signal) => ({ ...signal })) }),
       reason: record.decision.reason,
       targetExposure: record.decision.targetExposure,
       ...(record.verdict === null
@@ -133,8 +137,9 @@ export async function persistOrder(
   order: OrderRequest,
   record: DecisionRecord | undefined,
   rationale: DecisionRationale | null = null,
+  signals: readonly SignalNote[] | null = null,
 ): Promise<{ order: Order; decision: Decision | null }> {
-  const decision = record === undefined ? null : await persistDecision(tx, bot, record, rationale);
+  const decision = record === undefined ? null : await persistDecision(tx, bot, record, rationale, signals);
   const row = await tx.orders.persist({
     ...orderFromCore(order, { botId: bot.id, ...(decision === null ? {} : { decisionId: decision.id }) }),
     userId: bot.userId,

@@ -7,7 +7,8 @@
  * - orders left unsettled (pending, open, partially filled). The fail-closed rule: the paper broker lived in the
  *   previous process, so nobody is working these orders any more and their decisions are stale. They are closed —
  *   'rejected' if never sent, 'cancelled' if sent — with the reason recorded, and NEVER re-sent. (For a live venue
- *   the rule will be: ask the venue by client order id first; an order it does not know is closed the same way.)
+ *   A live bot's unsettled orders were settled with its exchange just before (exchange/reconcile.ts): those still
+ *   unsettled are the protective stops left working there, handed to the runner as `workingOrders`.)
  */
 import type { Fill } from '@keel/core/execution/types.ts';
 import { Ledger } from '@keel/core/portfolio/ledger.ts';
@@ -22,6 +23,10 @@ export interface RestoredBot {
   /** Open time of the last candle processed (ms), or -Infinity for a bot that never ran. */
   resumeAfter: number;
   closedOrders: Order[];
+  /** A live bot's orders still working on its exchange (its stops), after reconciliation; empty for paper bots. */
+  workingOrders: Order[];
+  /** The fills the ledger was rebuilt from, oldest first (a live bot's risk controls learn its entries from them). */
+  fills: Fill[];
 }
 
 export class RestoreError extends Error {
@@ -44,7 +49,8 @@ export async function restoreBot(tx: ServiceScope, bot: Bot): Promise<RestoredBo
     );
   }
   fills.sort((a, b) => a.time.getTime() - b.time.getTime() || (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-  for (const row of fills) ledger.applyFill(coreFill(row));
+  const coreFills = fills.map(coreFill);
+  for (const fill of coreFills) ledger.applyFill(fill);
 
   const [last] = await tx.query('select max(time) as time from public.equity_snapshots where bot_id = $1', [bot.id]);
   const lastTime = last?.time;
@@ -52,7 +58,11 @@ export async function restoreBot(tx: ServiceScope, bot: Bot): Promise<RestoredBo
     lastTime instanceof Date ? lastTime.getTime() : lastTime ? Date.parse(String(lastTime)) : -Infinity;
 
   const closedOrders: Order[] = [];
-  for (const order of await tx.orders.listUnsettled(bot.id)) {
+  const unsettled = await tx.orders.listUnsettled(bot.id);
+  if (bot.mode === 'live') {
+    return { ledger, fillCount: fills.length, resumeAfter, closedOrders, workingOrders: unsettled, fills: coreFills };
+  }
+  for (const order of unsettled) {
     const neverSent = order.status === 'pending';
     closedOrders.push(
       await tx.orders.update(order.clientOrderId, {
@@ -61,7 +71,7 @@ export async function restoreBot(tx: ServiceScope, bot: Bot): Promise<RestoredBo
       }),
     );
   }
-  return { ledger, fillCount: fills.length, resumeAfter, closedOrders };
+  return { ledger, fillCount: fills.length, resumeAfter, closedOrders, workingOrders: [], fills: coreFills };
 }
 
 function coreFill(row: {

@@ -4,6 +4,7 @@
  * which names the option: the bot does not start and its owner is told why.
  */
 
+import type { ExchangeRules } from '@keel/core/risk/exchange-constraints.ts';
 import type { BotRiskConfig } from '@keel/core/risk/risk-config.ts';
 import { RiskManager } from '@keel/core/risk/risk-manager.ts';
 import type { RiskEvent } from '@keel/core/risk/types.ts';
@@ -38,4 +39,23 @@ export function botRiskConfig(limits: Bot['riskLimits']): BotRiskConfig {
  */
 export function riskManagerForBot(bot: Bot, onEvent: (event: RiskEvent) => void): RiskManager {
   return new RiskManager({ bot: botRiskConfig(bot.riskLimits), userId: bot.userId, onEvent, retainEvents: false });
+}
+
+/**
+ * A live bot's risk manager: the paper bot's, less the take profit. On spot a resting take-profit sell would need
+ * the coins the stop already locks, so the venue refuses it (a stop and a take profit together need an OCO order
+ * list, not supported yet); the stop protects, and the strategy's own sells take profits. `markets`: the
+ * exchange's tick, lot and minimum order value per symbol, so its stops are orders the venue takes as they are.
+ */
+export function liveRiskManagerForBot(
+  bot: Bot,
+  markets: Readonly<Record<string, ExchangeRules>>,
+  onEvent: (event: RiskEvent) => void,
+): RiskManager {
+  return new RiskManager({
+    bot: { ...botRiskConfig(bot.riskLimits), takeProfitFraction: null, markets },
+    userId: bot.userId,
+    onEvent,
+    retainEvents: false,
+  });
 }

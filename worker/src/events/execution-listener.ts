@@ -19,6 +19,15 @@ export function executionListenerFor(
           kind: event.kind,
         });
         return;
+      case 'stop_failed':
+        events.anomaly(
+          bot,
+          `${event.symbol}: protective stop ${event.clientOrderId} refused (${event.reason}); ` +
+            (event.exitClientOrderId === null
+              ? 'the market exit failed too: the position is UNPROTECTED'
+              : `position exited at market (${event.exitClientOrderId})`),
+        );
+        return;
       case 'bot_paused':
         events.botPaused(bot, event.reason);
         return;

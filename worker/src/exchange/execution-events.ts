@@ -14,6 +14,16 @@ export type ExecutionEvent =
       message: string;
     }
   | { type: 'bot_paused'; botId: string; userId: string; reason: string }
+  /** A protective stop could not be placed: the position was exited at market (`exitClientOrderId`), or not. */
+  | {
+      type: 'stop_failed';
+      botId: string;
+      userId: string;
+      symbol: string;
+      clientOrderId: string;
+      reason: string;
+      exitClientOrderId: string | null;
+    }
   | { type: 'reconciled'; botId: string; userId: string; ordersResolved: number; fillsRecovered: number }
   | { type: 'reconciliation_failed'; botId: string; userId: string; reason: string };
 

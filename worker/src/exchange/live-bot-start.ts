@@ -3,6 +3,7 @@
  * (reconcile.ts). The worker asks here before building the bot's runner; a bot that cannot be reconciled is not
  * started, and its owner is told why (event + audit row written by the reconciler).
  */
+import type { ExchangeRules } from '@keel/core/risk/exchange-constraints.ts';
 import type { Bot, Database } from '@keel/db';
 import type { Logger } from '../logger.ts';
 import { openVenueForBot, type VenueSettings } from './bot-venue.ts';
@@ -10,6 +11,7 @@ import { classifyExchangeError } from './exchange-errors.ts';
 import { type ExecutionEventListener, ignoreExecutionEvents } from './execution-events.ts';
 import { LiveBroker } from './live-broker.ts';
 import { reconcileLiveBot } from './reconcile.ts';
+import type { Venue } from './venue.ts';
 
 export interface LiveTradingOptions {
   venue: VenueSettings;
@@ -34,7 +36,8 @@ export async function startLiveBot(
   const openVenue = () => openVenueForBot(database, live.venue, bot);
   let refused: LiveBotStart;
   try {
-    const outcome = await reconcileLiveBot(database, bot, await openVenue());
+    const venue = await openVenue();
+    const outcome = await reconcileLiveBot(database, bot, venue);
     if (outcome.status === 'reconciled') {
       onEvent({
         type: 'reconciled',
@@ -49,6 +52,7 @@ export async function startLiveBot(
         openVenue,
         logger,
         onEvent,
+        marketRules: marketRulesOf(venue, bot.symbols),
         ...(live.maxConsecutiveFailures === undefined ? {} : { maxConsecutiveFailures: live.maxConsecutiveFailures }),
       });
       return { status: 'ready', broker };
@@ -67,6 +71,15 @@ export async function startLiveBot(
   onEvent({ type: 'reconciliation_failed', ...owner, reason: refused.reason });
   logger.warn({ botId: bot.id, reason: refused.reason }, 'live bot not started (fail-closed)');
   return refused;
+}
+
+function marketRulesOf(venue: Venue, symbols: readonly string[]): Record<string, ExchangeRules> {
+  const rules: Record<string, ExchangeRules> = {};
+  for (const symbol of symbols) {
+    const market = venue.marketRules(symbol);
+    if (market !== undefined) rules[symbol] = market;
+  }
+  return rules;
 }
 
 /** The owner must resume a paused bot: its desired state follows, so no worker restarts it on its own. */

@@ -12,10 +12,11 @@
  * A pause is a BotPausedError thrown to the runner; the worker reports the bot paused and tells its owner.
  */
 import type { Fill, OrderRequest } from '@keel/core/execution/types.ts';
+import type { ExchangeRules } from '@keel/core/risk/exchange-constraints.ts';
 import type { Bot, Database, Order } from '@keel/db';
 import type { Logger } from '../logger.ts';
-import { classifyExchangeError, type ExchangeFailure } from './exchange-errors.ts';
-import { type ExecutionEventListener, ignoreExecutionEvents } from './execution-events.ts';
+import { classifyExchangeError, ExchangeFailure } from './exchange-errors.ts';
+import { type ExecutionEvent, type ExecutionEventListener, ignoreExecutionEvents } from './execution-events.ts';
 import { recordVenueOrder } from './record-venue-order.ts';
 import type { Venue } from './venue.ts';
 
@@ -28,6 +29,8 @@ export interface LiveBrokerOptions {
   onEvent?: ExecutionEventListener;
   /** Refusals in a row that pause the bot; default 3. */
   maxConsecutiveFailures?: number;
+  /** The exchange's rules of the bot's markets (venue.ts marketRules), for its risk manager; default none. */
+  marketRules?: Readonly<Record<string, ExchangeRules>>;
 }
 
 export interface LiveOrderOutcome {
@@ -51,19 +54,27 @@ export class LiveBroker {
   private readonly maxConsecutiveFailures: number;
   private consecutiveFailures = 0;
 
+  /** The exchange's rules of the bot's markets, by Keel symbol (empty when not known). */
+  get marketRules(): Readonly<Record<string, ExchangeRules>> {
+    return this.options.marketRules ?? {};
+  }
+
   constructor(options: LiveBrokerOptions) {
     this.options = options;
     this.onEvent = options.onEvent ?? ignoreExecutionEvents;
     this.maxConsecutiveFailures = options.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
   }
 
-  /** Sends a persisted order; returns its recorded state and new fills, or throws BotPausedError. */
-  async send(order: OrderRequest): Promise<LiveOrderOutcome> {
+  /**
+   * Sends a persisted order; returns its recorded state and new fills, or throws BotPausedError. `replacing`: a
+   * working order of the bot the venue cancels in the same request (a stop moved: venue.ts).
+   */
+  async send(order: OrderRequest, replacing?: string): Promise<LiveOrderOutcome> {
     const { database, bot } = this.options;
     let outcome: LiveOrderOutcome;
     try {
       const venue = await this.options.openVenue();
-      const reported = await venue.placeMarketOrder(order);
+      const reported = await venue.placeOrder(order, replacing);
       const recorded = await database.asService((tx) => recordVenueOrder(tx, bot, order, reported));
       outcome = { order: recorded.order, fills: recorded.newFills };
     } catch (error) {
@@ -71,6 +82,49 @@ export class LiveBroker {
     }
     this.consecutiveFailures = 0;
     return outcome;
+  }
+
+  /**
+   * Cancels a working order and records what the venue then reports: it may have filled before the cancel
+   * arrived, so its fills come back. A venue that refuses the cancel (the order is done already) is asked for it.
+   */
+  async cancel(order: Pick<Order, 'clientOrderId' | 'symbol' | 'side'>): Promise<LiveOrderOutcome> {
+    return this.asked(order, async (venue) => {
+      await venue.cancelOrder(order.clientOrderId, order.symbol).catch((error: unknown) => {
+        const failure = classifyExchangeError(error);
+        if (failure.kind !== 'rejected') throw failure;
+      });
+    });
+  }
+
+  /** What the venue reports about a working order now (a stop that triggered has filled), recorded. */
+  refresh(order: Pick<Order, 'clientOrderId' | 'symbol' | 'side'>): Promise<LiveOrderOutcome> {
+    return this.asked(order, async () => {});
+  }
+
+  /** Tells the bot's owner (notifications, metrics) about something the live path did. */
+  emit(event: ExecutionEvent): void {
+    this.onEvent(event);
+  }
+
+  private async asked(
+    order: Pick<Order, 'clientOrderId' | 'symbol' | 'side'>,
+    before: (venue: Venue) => Promise<void>,
+  ): Promise<LiveOrderOutcome> {
+    const { database, bot } = this.options;
+    try {
+      const venue = await this.options.openVenue();
+      await before(venue);
+      const reported = await venue.findOrder(order.clientOrderId, order.symbol);
+      if (reported === null) throw new ExchangeFailure('rejected', 'OrderNotFound', 'the exchange does not know it');
+      const recorded = await database.asService((tx) => recordVenueOrder(tx, bot, order, reported));
+      return { order: recorded.order, fills: recorded.newFills };
+    } catch (error) {
+      const failure = classifyExchangeError(error);
+      throw this.pause(
+        `order ${order.clientOrderId}: the exchange could not be asked about it (${failure.kind}: ${failure.message}); restart reconciliation will`,
+      );
+    }
   }
 
   /** A refusal below the limit comes back as the rejected order (the bot goes on); anything else pauses. */

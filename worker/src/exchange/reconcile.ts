@@ -2,7 +2,9 @@
  * Restart reconciliation of a live bot, before it may trade again (NautilusTrader's rules, field notes §2):
  * - every order Postgres does not hold as final is looked up on the exchange by client order id. The exchange's
  *   report is authoritative: its state and every trade Postgres lacks are recorded (idempotently); an order still
- *   working there is cancelled first (its decision is stale and nobody supervises it), never re-sent;
+ *   working there is cancelled first (its decision is stale and nobody supervises it), never re-sent — except a
+ *   protective stop, which is left working: it guards a position the bot still holds, and the restarted bot takes
+ *   it over (live-controls-port.ts) instead of placing a second one;
  * - an order the exchange explicitly does not know is closed as never arrived — only if Postgres never saw it
  *   acknowledged (`pending`); one Postgres holds as open that the exchange denies cannot be explained;
  * - no order under the bot's client order id prefix may still be working on the exchange once Postgres holds
@@ -23,7 +25,8 @@ import { recordVenueOrder } from './record-venue-order.ts';
 import type { Venue, VenueOrder } from './venue.ts';
 
 export type ReconcileOutcome =
-  | { status: 'reconciled'; ordersResolved: string[]; fillsRecovered: number }
+  /** `stopsKept`: protective stops still working on the exchange, left there for the bot to take over. */
+  | { status: 'reconciled'; ordersResolved: string[]; stopsKept: string[]; fillsRecovered: number }
   | { status: 'unreachable' | 'unexplained'; reason: string };
 
 export const NOT_ON_EXCHANGE =
@@ -77,7 +80,7 @@ async function reconcile(database: Database, bot: Bot, venue: Venue): Promise<Re
       );
       continue;
     }
-    if (reported.status === 'open') {
+    if (reported.status === 'open' && !isProtectiveStop(order)) {
       await venue.cancelOrder(order.clientOrderId, order.symbol);
       reported = await venue.findOrder(order.clientOrderId, order.symbol);
       if (reported === null) throw new Unexplained(`order ${order.clientOrderId} vanished from the exchange on cancel`);
@@ -89,9 +92,18 @@ async function reconcile(database: Database, bot: Bot, venue: Venue): Promise<Re
       return recorded.newFills.length;
     });
   }
-  await checkNoStrayOrders(bot, venue);
+  const keptWorking = new Set(
+    (await database.asService((tx) => tx.orders.listUnsettled(bot.id))).map((order) => order.clientOrderId),
+  );
+  await checkNoStrayOrders(bot, venue, keptWorking);
   await checkPositions(database, bot, venue);
-  return { status: 'reconciled', ordersResolved: unsettled.map((order) => order.clientOrderId), fillsRecovered };
+  const ids = unsettled.map((order) => order.clientOrderId);
+  return {
+    status: 'reconciled',
+    ordersResolved: ids.filter((id) => !keptWorking.has(id)),
+    stopsKept: ids.filter((id) => keptWorking.has(id)),
+    fillsRecovered,
+  };
 }
 
 /** The exchange's filled amount must be exactly the sum of the fills Postgres now holds for the order. */
@@ -105,11 +117,18 @@ async function checkFillsMatch(tx: ServiceScope, order: Order, reported: VenueOr
   }
 }
 
-async function checkNoStrayOrders(bot: Bot, venue: Venue): Promise<void> {
+function isProtectiveStop(order: Order): boolean {
+  return order.type === 'stop' && order.side === 'sell';
+}
+
+/** `keptWorking`: orders Postgres holds as working (the stops left in place), not strays. */
+async function checkNoStrayOrders(bot: Bot, venue: Venue, keptWorking: ReadonlySet<string>): Promise<void> {
   for (const symbol of bot.symbols) {
     const id = clientOrderIdFor(bot.id, symbol, 0);
     const prefix = id.slice(0, id.indexOf(':') + 1);
-    const stray = (await venue.openClientOrderIds(symbol)).filter((clientOrderId) => clientOrderId.startsWith(prefix));
+    const stray = (await venue.openClientOrderIds(symbol)).filter(
+      (clientOrderId) => clientOrderId.startsWith(prefix) && !keptWorking.has(clientOrderId),
+    );
     if (stray.length > 0) {
       throw new Unexplained(
         `${symbol}: orders of this bot working on the exchange that Postgres holds as closed or never persisted: ${stray.join(', ')}`,

@@ -8,8 +8,15 @@
  * asked again once the lost request is too old for the venue to accept (recvWindow), since Binance refuses a
  * re-used client order id only while the first order is open. A venue that refuses the id as a duplicate is asked
  * too. An order is never sent twice blind.
+ *
+ * Order types: market; limit (GTC); stop — a sell stop is Binance's STOP_LOSS (a market order once triggered) where
+ * the market lists it, else STOP_LOSS_LIMIT with its limit STOP_LIMIT_ALLOWANCE below the trigger, so a moderate
+ * gap still fills (a stop-limit a gap jumps over never fills: field notes §6, freqtrade#12984). A stop can replace
+ * another in one request (Binance's cancelReplace, ccxt's editOrder): on spot the old stop locks the coins the new
+ * one needs, so placing first is refused, and cancelling first would leave the position bare for a round trip.
  */
 import type { OrderRequest } from '@keel/core/execution/types.ts';
+import type { ExchangeRules } from '@keel/core/risk/exchange-constraints.ts';
 import type { Order as CcxtOrder, Trade as CcxtTrade, Exchange } from 'ccxt';
 import { classifyExchangeError, ExchangeFailure, isVenueDuplicateClientId } from './exchange-errors.ts';
 import type { RequestLimiter } from './request-limiter.ts';
@@ -55,6 +62,12 @@ export interface VenueOptions {
   retry?: RetryOptions;
 }
 
+/** ccxt's precisionMode in which market precisions are step sizes (TICK_SIZE, ccxt base/functions/number.js). */
+const CCXT_TICK_SIZE = 4;
+
+/** How far below its trigger a stop-limit's limit sits (buy stops: above), where STOP_LOSS is not offered. */
+export const STOP_LIMIT_ALLOWANCE = 0.01;
+
 /** ccxt's symbol for a Keel market: BTC-USDT → BTC/USDT. */
 export function ccxtSymbol(symbol: string): string {
   return symbol.replace('-', '/');
@@ -75,17 +88,17 @@ export class Venue {
     return this.client.id;
   }
 
-  /** Places a market order under its client order id, or finds the one already placed; with its trades. */
-  async placeMarketOrder(order: OrderRequest): Promise<VenueOrder> {
-    if (order.type !== 'market') {
-      throw new ExchangeFailure('rejected', 'NotSupported', `live ${order.type} orders are not supported yet`);
-    }
+  /**
+   * Places an order under its client order id, or finds the one already placed; with its trades. `replacing`: the
+   * client order id of a working order the venue cancels in the same request (cancelReplace).
+   */
+  async placeOrder(order: OrderRequest, replacing?: string): Promise<VenueOrder> {
     const settings = { ...DEFAULT_RETRY, ...this.retry };
     let last: ExchangeFailure | undefined;
     for (let attempt = 0; attempt < settings.attempts; attempt++) {
       const sentAt = Date.now();
       try {
-        const created = await this.once(REQUEST_WEIGHT.createOrder, () => this.sendCreate(order));
+        const created = await this.once(REQUEST_WEIGHT.createOrder, () => this.sendCreate(order, replacing));
         return await this.withTrades(created, order.symbol);
       } catch (error) {
         last = classifyExchangeError(error);
@@ -150,17 +163,50 @@ export class Venue {
     return totals;
   }
 
-  private sendCreate(order: OrderRequest): Promise<CcxtOrder> {
+  private sendCreate(order: OrderRequest, replacing: string | undefined): Promise<CcxtOrder> {
+    const symbol = ccxtSymbol(order.symbol);
     const params: Record<string, unknown> = { clientOrderId: order.clientOrderId };
     if (order.quoteQty !== undefined) params.quoteOrderQty = order.quoteQty;
-    return this.client.createOrder(
-      ccxtSymbol(order.symbol),
-      'market',
-      order.side,
-      order.qtyBase ?? (undefined as unknown as number),
-      undefined,
-      params,
-    );
+    let type = 'market';
+    let price: number | undefined;
+    if (order.type === 'limit') {
+      type = 'limit';
+      price = required(order.limitPrice, order, 'limitPrice');
+      params.timeInForce = 'GTC';
+    } else if (order.type === 'stop') {
+      params.stopPrice = required(order.stopPrice, order, 'stopPrice');
+      type = this.offers(symbol, 'STOP_LOSS') ? 'STOP_LOSS' : 'STOP_LOSS_LIMIT';
+      if (type === 'STOP_LOSS_LIMIT') price = stopLimitPrice(order);
+    }
+    const amount = order.qtyBase ?? (undefined as unknown as number);
+    if (replacing === undefined) return this.client.createOrder(symbol, type, order.side, amount, price, params);
+    params.cancelOrigClientOrderId = replacing;
+    return this.client.editOrder('', symbol, type, order.side, amount, price, params);
+  }
+
+  /**
+   * The market's trading rules in the risk manager's terms (price tick, lot step, minimum order value), from the
+   * exchange's market list, so the stops it computes are prices and sizes the venue takes as they are.
+   */
+  marketRules(symbol: string): ExchangeRules | undefined {
+    const market = this.client.markets?.[ccxtSymbol(symbol)];
+    if (market === undefined) return undefined;
+    const step = (precision: number | undefined) =>
+      precision === undefined ? undefined : this.client.precisionMode === CCXT_TICK_SIZE ? precision : 10 ** -precision;
+    const rules: ExchangeRules = {};
+    const tick = step(market.precision?.price);
+    const lot = step(market.precision?.amount);
+    const minNotional = market.limits?.cost?.min;
+    if (tick !== undefined && tick > 0) rules.tickSizeQuote = tick;
+    if (lot !== undefined && lot > 0) rules.lotStepBase = lot;
+    if (minNotional !== undefined && minNotional > 0) rules.minNotionalQuote = minNotional;
+    return rules;
+  }
+
+  /** Whether the market lists this order type (Binance's exchangeInfo orderTypes). */
+  private offers(symbol: string, orderType: string): boolean {
+    const info = this.client.markets?.[symbol]?.info as { orderTypes?: unknown } | undefined;
+    return Array.isArray(info?.orderTypes) && info.orderTypes.includes(orderType);
   }
 
   private async withTrades(order: CcxtOrder, symbol: string): Promise<VenueOrder> {
@@ -207,6 +253,21 @@ export class Venue {
     const seconds = Number(headers?.['Retry-After']);
     return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
   }
+}
+
+function required(value: number | undefined, order: OrderRequest, field: string): number {
+  if (value === undefined) {
+    throw new ExchangeFailure('rejected', 'InvalidOrder', `${order.type} order ${order.clientOrderId} has no ${field}`);
+  }
+  return value;
+}
+
+/** The stop-limit's limit: the allowance past the trigger, to the trigger's own decimals (the venue's tick). */
+function stopLimitPrice(order: OrderRequest): number {
+  const trigger = order.stopPrice as number;
+  const decimals = String(trigger).split('.')[1]?.length ?? 0;
+  const allowance = order.side === 'sell' ? 1 - STOP_LIMIT_ALLOWANCE : 1 + STOP_LIMIT_ALLOWANCE;
+  return Number((trigger * allowance).toFixed(decimals));
 }
 
 function venueTrade(trade: CcxtTrade): VenueTrade {

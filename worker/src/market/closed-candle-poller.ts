@@ -40,6 +40,7 @@ export class ClosedCandlePoller {
   /** Open times the venue never had (logged once each). */
   readonly unfilledGaps: { fromMs: number; toMs: number }[] = [];
   private readonly candleMs: number;
+  private readonly pageSize: number;
   private readonly options: ClosedCandlePollerOptions;
   private readonly now: () => number;
   private readonly listeners = new Set<ClosedCandleListener>();
@@ -50,6 +51,7 @@ export class ClosedCandlePoller {
     this.symbol = options.symbol;
     this.timeframe = options.timeframe;
     this.candleMs = timeframeMs(options.timeframe);
+    this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     if (options.firstOpenMs % this.candleMs !== 0) throw new Error('firstOpenMs must be a candle open time');
     this.nextOpenMs = options.firstOpenMs;
     this.now = options.now ?? Date.now;
@@ -82,22 +84,42 @@ export class ClosedCandlePoller {
     }
   }
 
-  /** Asks for the open times [nextOpenMs, beforeMs) again; whatever the venue still lacks is a real gap. */
+  /**
+   * A candle a stream (the websocket) saw close: emitted when it is the next one, after the open times before it
+   * are back-filled by REST; dropped when it was emitted already (a REST poll got there first). Resolves with how
+   * many candles were emitted.
+   */
+  async acceptClosed(candle: Candle): Promise<number> {
+    if (candle.time % this.candleMs !== 0) {
+      throw new Error(`streamed ${this.symbol} candle at ${candle.time} is not a ${this.timeframe} open time`);
+    }
+    if (candle.time < this.nextOpenMs) return 0;
+    const backFilled = candle.time > this.nextOpenMs ? await this.backFill(candle.time) : 0;
+    await this.emit(candle);
+    return backFilled + 1;
+  }
+
+  /**
+   * Asks for the open times [nextOpenMs, beforeMs) again, a page at a time (a streamed candle may come after a
+   * longer outage than one page); whatever the venue still lacks is a real gap.
+   */
   private async backFill(beforeMs: number): Promise<number> {
     this.options.logger.warn(
       { symbol: this.symbol, timeframe: this.timeframe, fromMs: this.nextOpenMs, beforeMs },
       'candle gap: back-filling',
     );
-    const lastMissingMs = beforeMs - this.candleMs;
-    const page = await this.fetch(this.nextOpenMs, lastMissingMs);
     let emitted = 0;
-    for (const candle of page) {
-      if (candle.time < this.nextOpenMs || candle.time >= beforeMs) continue;
-      if (candle.time > this.nextOpenMs) this.skipGap(candle.time - this.candleMs);
-      await this.emit(candle);
-      emitted++;
+    while (this.nextOpenMs < beforeMs) {
+      const lastMissingMs = Math.min(beforeMs - this.candleMs, this.nextOpenMs + (this.pageSize - 1) * this.candleMs);
+      const page = await this.fetch(this.nextOpenMs, lastMissingMs);
+      for (const candle of page) {
+        if (candle.time < this.nextOpenMs || candle.time > lastMissingMs) continue;
+        if (candle.time > this.nextOpenMs) this.skipGap(candle.time - this.candleMs);
+        await this.emit(candle);
+        emitted++;
+      }
+      if (this.nextOpenMs <= lastMissingMs) this.skipGap(lastMissingMs);
     }
-    if (this.nextOpenMs < beforeMs) this.skipGap(lastMissingMs);
     return emitted;
   }
 
@@ -126,7 +148,7 @@ export class ClosedCandlePoller {
           symbol: this.symbol,
           timeframe: this.timeframe,
           sinceMs,
-          limit: this.options.pageSize ?? DEFAULT_PAGE_SIZE,
+          limit: this.pageSize,
           ...(untilMs === undefined ? {} : { untilMs }),
         });
         return [...candles].sort((a, b) => a.time - b.time);

@@ -1,17 +1,30 @@
 /**
  * One market's live feed, shared by every bot trading it (the live counterpart of ReplayFeed, same listener): a
- * ClosedCandlePoller polled every `pollMs`; the candles of the first poll are history (the series bots warm up on,
- * delivered to nobody), every later closed candle is appended and delivered as `(series, index)` to all
- * subscribers, the next one only after all of them handled it. The series only grows (the runners' cursors are
- * indexes into it): 48 bytes a candle, ≈25 MB for a year of minutes.
+ * CandlePoller run every `pollMs`, or back to back while its rounds wait for the venue themselves (an up
+ * websocket); the candles of the first poll are history (the series bots warm up on, delivered to nobody), every
+ * later closed candle is appended and delivered as `(series, index)` to all subscribers, the next one only after
+ * all of them handled it. The series only grows (the runners' cursors are indexes into it): 48 bytes a candle,
+ * ≈25 MB for a year of minutes.
  */
 import { allocateSeries, type Candle, type CandleSeries, sliceSeries } from '@keel/core/market/types.ts';
 import type { Logger } from '../logger.ts';
-import type { ClosedCandlePoller } from './closed-candle-poller.ts';
+import type { ClosedCandleListener } from './closed-candle-poller.ts';
 import type { CandleListener } from './replay-feed.ts';
 
+/** What a LiveFeed runs: ClosedCandlePoller (REST polling) or WebSocketCandlePoller (websocket, REST as fallback). */
+export interface CandlePoller {
+  readonly symbol: string;
+  onClosed(listener: ClosedCandleListener): () => void;
+  /** Emits the candles closed since the last round, once each, in order; resolves with how many. */
+  poll(): Promise<number>;
+  /** True when the next round waits for the venue's next candle by itself (a websocket that is up). */
+  nextRoundWaits?(): boolean;
+  /** Ends a round that is waiting for candles and lets go of connections. */
+  close?(): Promise<void>;
+}
+
 export interface LiveFeedOptions {
-  poller: ClosedCandlePoller;
+  poller: CandlePoller;
   logger: Logger;
   /** Default 5 s: a poll costs a request only when a candle should have closed since the last one. */
   pollMs?: number;
@@ -21,7 +34,7 @@ const DEFAULT_POLL_MS = 5_000;
 const INITIAL_CAPACITY = 1024;
 
 export class LiveFeed {
-  private readonly poller: ClosedCandlePoller;
+  private readonly poller: CandlePoller;
   private readonly logger: Logger;
   private readonly pollMs: number;
   private readonly listeners = new Set<CandleListener>();
@@ -57,14 +70,17 @@ export class LiveFeed {
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
+    await this.poller.close?.();
     await this.running;
   }
 
   private async run(): Promise<void> {
     while (!this.stopping) {
+      let paced = false;
       try {
         await this.poller.poll();
         this.warmedUp = true;
+        paced = this.poller.nextRoundWaits?.() === true;
       } catch (error) {
         // Nothing was skipped: the next poll resumes at the same open time. Bots simply see no new candle.
         this.logger.error(
@@ -72,7 +88,8 @@ export class LiveFeed {
           'live candles unavailable this round (every source failed)',
         );
       }
-      await this.pause();
+      // A round that waits for the venue by itself needs no pause; a failed one always gets one.
+      if (!paced) await this.pause();
     }
   }
 

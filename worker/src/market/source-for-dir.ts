@@ -1,7 +1,8 @@
 /**
  * Where the bots' candles come from, said in the log: the CSV replay when the data folder exists; else live ccxt
- * polling when KEEL_MARKET_SOURCE asks for it (`ccxt:binance`, fallbacks after commas); else the synthetic market —
- * said loudly, it is not real data. No automatic reachability probe: trading live data is an explicit choice.
+ * candles (websocket, REST polling as fallback) when KEEL_MARKET_SOURCE asks for it (`ccxt:binance`, fallbacks
+ * after commas); else the synthetic market — said loudly, it is not real data. No automatic reachability probe:
+ * trading live data is an explicit choice.
  */
 import { existsSync } from 'node:fs';
 import type { Logger } from '../logger.ts';

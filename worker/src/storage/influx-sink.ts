@@ -48,6 +48,53 @@ setLogger({ error() {}, warn() {} });
 
 const MS_PRECISION = { convertTime: (time: Date | number | string | undefined) => String(time) };
 
+function candlePoint(symbol: string, timeframe: string, candle: Candle): Point {
+  return new Point('candles')
+    .tag('symbol', symbol)
+    .tag('timeframe', timeframe)
+    .floatField('open', candle.open)
+    .floatField('high', candle.high)
+    .floatField('low', candle.low)
+    .floatField('close', candle.close)
+    .floatField('volume', candle.volume)
+    .timestamp(candle.time);
+}
+
+/** A candle as the line the sink writes for it (the downsampler writes its coarser candles the same way). */
+export function candleLine(symbol: string, timeframe: string, candle: Candle): string {
+  return candlePoint(symbol, timeframe, candle).toLineProtocol(MS_PRECISION) as string;
+}
+
+export interface InfluxLineWriterOptions {
+  url: string;
+  /** Sent as `Authorization: Token …`; never logged. */
+  token: string;
+  org: string;
+  bucket: string;
+  /** Per write request; default 10 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Lines written at once, no queue and no disk buffer: resolves when the store accepted them, rejects otherwise
+ * (the downsampler marks a chunk done only once its candles are in).
+ */
+export function influxLineWriter(options: InfluxLineWriterOptions): (lines: readonly string[]) => Promise<void> {
+  const influx = new InfluxDB({ url: options.url, token: options.token, timeout: options.timeoutMs ?? 10_000 });
+  return async (lines) => {
+    for (let start = 0; start < lines.length; start += SEND_CHUNK_LINES) {
+      const chunk = lines.slice(start, start + SEND_CHUNK_LINES);
+      const writeApi = influx.getWriteApi(options.org, options.bucket, 'ms', {
+        batchSize: chunk.length + 1,
+        flushInterval: 0,
+        maxRetries: 0,
+      });
+      writeApi.writeRecords(chunk);
+      await writeApi.close();
+    }
+  };
+}
+
 export interface InfluxSinkCounters {
   /** Points accepted by the store. */
   written: number;
@@ -77,17 +124,7 @@ export class InfluxSink implements TimeSeriesSink {
   }
 
   writeCandle(symbol: string, timeframe: string, candle: Candle): void {
-    this.queue(
-      new Point('candles')
-        .tag('symbol', symbol)
-        .tag('timeframe', timeframe)
-        .floatField('open', candle.open)
-        .floatField('high', candle.high)
-        .floatField('low', candle.low)
-        .floatField('close', candle.close)
-        .floatField('volume', candle.volume)
-        .timestamp(candle.time),
-    );
+    this.queue(candlePoint(symbol, timeframe, candle));
   }
 
   writeEquity(point: EquityPoint): void {

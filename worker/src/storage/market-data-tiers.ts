@@ -10,6 +10,7 @@ import type { Database } from '@keel/db';
 import type { StreamBus } from '@keel/realtime';
 import type { Logger } from '../logger.ts';
 import type { MarketHub } from '../market/market-hub.ts';
+import type { DownsampleReport } from './cold-downsample.ts';
 import { type HotCache, marketKey } from './hot-cache.ts';
 import { scheduleRetention } from './retention-job.ts';
 import type { TimeSeriesSink } from './time-series-sink.ts';
@@ -21,6 +22,8 @@ export interface MarketDataTiersOptions {
   logger: Logger;
   /** How often the retention job runs; default retention-job.ts's. */
   retentionIntervalMs?: number;
+  /** The cold tier's downsampling pass (KEEL_COLD_DOWNSAMPLE), run by the retention job; absent: none. */
+  downsampleCold?: (nowMs: number) => Promise<DownsampleReport>;
 }
 
 export class MarketDataTiers {
@@ -28,6 +31,7 @@ export class MarketDataTiers {
   readonly cold: TimeSeriesSink | null;
   private readonly logger: Logger;
   private readonly retentionIntervalMs: number | undefined;
+  private readonly downsampleCold: ((nowMs: number) => Promise<DownsampleReport>) | undefined;
   private readonly watched = new Set<string>();
 
   constructor(options: MarketDataTiersOptions) {
@@ -35,6 +39,7 @@ export class MarketDataTiers {
     this.cold = options.cold;
     this.logger = options.logger;
     this.retentionIntervalMs = options.retentionIntervalMs;
+    this.downsampleCold = options.downsampleCold;
   }
 
   /** Sends the market's closed candles to the tiers, once per market however many bots trade it. */
@@ -76,10 +81,15 @@ export class MarketDataTiers {
     };
   }
 
-  /** Starts the retention job (hot trim + warm prune); stop it with the returned handle. */
+  /** Starts the retention job (hot trim, warm prune, cold downsampling); stop it with the returned handle. */
   startRetention(database: Database | undefined): { stop(): Promise<void> } {
     return scheduleRetention(
-      { hot: this.hot, logger: this.logger, ...(database === undefined ? {} : { database }) },
+      {
+        hot: this.hot,
+        logger: this.logger,
+        ...(database === undefined ? {} : { database }),
+        ...(this.downsampleCold === undefined ? {} : { downsampleCold: this.downsampleCold }),
+      },
       this.retentionIntervalMs,
     );
   }

@@ -2,14 +2,17 @@
  * The tiers as configured by the environment, each one said in the log:
  * - hot: Redis when REDIS_URL is set, else in process;
  * - cold: InfluxDB v2 when INFLUX_URL is set (INFLUX_TOKEN, INFLUX_ORG, INFLUX_BUCKET; disk buffer under
- *   INFLUX_BUFFER_DIR, default ~/.keel/influx-buffer, at most INFLUX_BUFFER_MAX_MB, default 256), else none.
+ *   INFLUX_BUFFER_DIR, default ~/.keel/influx-buffer, at most INFLUX_BUFFER_MAX_MB, default 256), else none;
+ * - cold downsampling: KEEL_COLD_DOWNSAMPLE (downsample-rule.ts), run by the retention job; needs the cold tier.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
+import { downsampleCold } from './cold-downsample.ts';
+import { parseDownsampleRules } from './downsample-rule.ts';
 import type { HotCache } from './hot-cache.ts';
 import { InProcessHotCache } from './in-process-hot-cache.ts';
-import { InfluxSink } from './influx-sink.ts';
+import { InfluxSink, influxLineWriter } from './influx-sink.ts';
 import { MarketDataTiers } from './market-data-tiers.ts';
 import { RedisHotCache } from './redis-hot-cache.ts';
 
@@ -32,7 +35,9 @@ export function tiersFromEnv(env: NodeJS.ProcessEnv, logger: Logger): MarketData
     hot = new InProcessHotCache();
     logger.info({}, 'hot tier: in process (no REDIS_URL)');
   }
+  const rules = parseDownsampleRules(env.KEEL_COLD_DOWNSAMPLE);
   if (!env.INFLUX_URL) {
+    if (rules.length > 0) throw new TierConfigurationError('KEEL_COLD_DOWNSAMPLE is set but INFLUX_URL is not');
     logger.warn({}, 'cold tier OFF (no INFLUX_URL): candles older than the warm tier’s 30 days are not kept');
     return new MarketDataTiers({ hot, cold: null, logger });
   }
@@ -52,5 +57,14 @@ export function tiersFromEnv(env: NodeJS.ProcessEnv, logger: Logger): MarketData
     logger,
   });
   logger.info({ url: env.INFLUX_URL, bucket: env.INFLUX_BUCKET, bufferDir }, 'cold tier: InfluxDB v2 write API');
-  return new MarketDataTiers({ hot, cold, logger });
+  if (rules.length === 0) return new MarketDataTiers({ hot, cold, logger });
+  const store = { url: env.INFLUX_URL, token: env.INFLUX_TOKEN as string, org: env.INFLUX_ORG as string };
+  const writeLines = influxLineWriter({ ...store, bucket: env.INFLUX_BUCKET as string });
+  logger.info({ rules: env.KEEL_COLD_DOWNSAMPLE }, 'cold tier downsampling on (read through VictoriaMetrics)');
+  return new MarketDataTiers({
+    hot,
+    cold,
+    logger,
+    downsampleCold: (nowMs) => downsampleCold({ rules, victoriaUrl: store.url, writeLines, logger }, nowMs),
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * A loopback Binance spot REST venue: the subset ccxt's `binance` class calls for loadMarkets, fetchTime,
- * fetchBalance, createOrder (newClientOrderId), fetchOrder / cancelOrder (orderId or origClientOrderId),
- * fetchOpenOrders and fetchMyTrades — in Binance's wire format, so the real ccxt client runs against it unchanged
+ * fetchBalance, createOrder (newClientOrderId; MARKET, LIMIT, STOP_LOSS, STOP_LOSS_LIMIT with stopPrice), editOrder
+ * (POST /api/v3/order/cancelReplace), fetchOrder / cancelOrder (orderId or origClientOrderId), fetchOpenOrders and
+ * fetchMyTrades — in Binance's wire format, so the real ccxt client runs against it unchanged
  * (point `urls.api.public/private` at `${url}/api/v3`, which KEEL_EXCHANGE_URL_BINANCE does).
  *
  * Signed endpoints check X-MBX-APIKEY and the HMAC-SHA256 signature of the query (and form body) exactly as
@@ -19,6 +20,7 @@ import {
   type SimulatedMarket,
   type SimulatedOrder,
   SimulatedOrderError,
+  type SimulatedOrderType,
   type SimulatedTrade,
 } from './simulated-account.ts';
 
@@ -52,6 +54,8 @@ export class BinanceSimulator {
   readonly account: SimulatedAccount;
   /** Every request received, in order (the tests count calls and duplicate sends). */
   readonly calls: CallRecord[] = [];
+  /** Awaited before each request is carried out: a test looks at the world as the venue receives an order. */
+  onRequest: ((call: CallRecord) => Promise<void>) | null = null;
   private readonly options: SimulatorOptions;
   private readonly faults = new Map<string, SimulatorFault[]>();
   private readonly held = new Set<ServerResponse>();
@@ -109,6 +113,7 @@ export class BinanceSimulator {
     const method = request.method ?? 'GET';
     const endpoint = `${method} ${url.pathname}`;
     this.calls.push({ method, path: url.pathname, params });
+    await this.onRequest?.({ method, path: url.pathname, params });
 
     let fault = this.takeFault(endpoint);
     while (fault?.kind === 'latency') {
@@ -164,6 +169,7 @@ export class BinanceSimulator {
       if (denied !== null) return denied;
       if (method === 'GET' && path === '/api/v3/account') return ok(this.accountView());
       if (method === 'POST' && path === '/api/v3/order') return ok(this.createOrder(params));
+      if (method === 'POST' && path === '/api/v3/order/cancelReplace') return this.cancelReplace(params);
       if (method === 'GET' && path === '/api/v3/order') return ok(orderView(this.lookup(params)));
       if (method === 'DELETE' && path === '/api/v3/order') {
         const order = this.lookup(params);
@@ -225,29 +231,42 @@ export class BinanceSimulator {
   }
 
   private createOrder(params: URLSearchParams): unknown {
-    const type = params.get('type');
-    if (type !== 'MARKET') throw new SimulatedOrderError(-1116, 'Invalid orderType.');
-    const quantity = params.get('quantity');
-    const quoteOrderQty = params.get('quoteOrderQty');
-    const request: NewSimulatedOrder = {
-      symbol: params.get('symbol') ?? '',
-      side: params.get('side') === 'SELL' ? 'SELL' : 'BUY',
-      clientOrderId: params.get('newClientOrderId') ?? `sim-${Date.now()}`,
-      ...(quantity === null ? {} : { quantity }),
-      ...(quoteOrderQty === null ? {} : { quoteOrderQty }),
+    const { order, trades } = this.account.placeOrder(newOrderRequest(params), Date.now());
+    return newOrderResponse(order, trades);
+  }
+
+  /** Binance answers a partial failure with 409 and both results; ccxt raises on the code. */
+  private cancelReplace(params: URLSearchParams): { status: number; body: unknown } {
+    const symbol = params.get('symbol') ?? '';
+    const cancelOrderId = params.get('cancelOrderId');
+    const cancelClientOrderId = params.get('cancelOrigClientOrderId');
+    const cancel = {
+      ...(cancelOrderId === null ? {} : { orderId: Number(cancelOrderId) }),
+      ...(cancelClientOrderId === null ? {} : { clientOrderId: cancelClientOrderId }),
     };
-    const { order, trades } = this.account.placeMarketOrder(request, Date.now());
-    return {
-      ...orderView(order),
-      transactTime: order.time,
-      fills: trades.map((trade) => ({
-        price: formatAmount(trade.price),
-        qty: formatAmount(trade.qty),
-        commission: formatAmount(trade.commission),
-        commissionAsset: trade.commissionAsset,
-        tradeId: trade.id,
-      })),
-    };
+    try {
+      const { cancelled, placed } = this.account.cancelReplace(symbol, cancel, newOrderRequest(params), Date.now());
+      return ok({
+        cancelResult: 'SUCCESS',
+        newOrderResult: 'SUCCESS',
+        cancelResponse: { ...orderView(cancelled), origClientOrderId: cancelled.clientOrderId },
+        newOrderResponse: newOrderResponse(placed.order, placed.trades),
+      });
+    } catch (error) {
+      if (!(error instanceof SimulatedOrderError) || error.code !== -2021) throw error;
+      return {
+        status: 409,
+        body: {
+          code: -2021,
+          msg: 'Order cancel-replace partially failed.',
+          data: {
+            cancelResult: 'SUCCESS',
+            newOrderResult: 'FAILURE',
+            newOrderResponse: { code: -2010, msg: error.message },
+          },
+        },
+      };
+    }
   }
 
   private exchangeInfo(): unknown {
@@ -266,7 +285,7 @@ export class BinanceSimulator {
         quoteAssetPrecision: 8,
         baseCommissionPrecision: 8,
         quoteCommissionPrecision: 8,
-        orderTypes: ['LIMIT', 'LIMIT_MAKER', 'MARKET'],
+        orderTypes: ['LIMIT_MAKER', ...this.account.orderTypes],
         icebergAllowed: true,
         ocoAllowed: true,
         quoteOrderQtyMarketAllowed: true,
@@ -297,14 +316,45 @@ export class BinanceSimulator {
       canDeposit: true,
       updateTime: Date.now(),
       accountType: 'SPOT',
-      balances: [...this.account.balances].map(([asset, free]) => ({
+      balances: [...this.account.balances.keys()].map((asset) => ({
         asset,
-        free: formatAmount(free),
-        locked: '0.00000000',
+        free: formatAmount(this.account.free(asset)),
+        locked: formatAmount(this.account.locked(asset)),
       })),
       permissions: ['SPOT'],
     };
   }
+}
+
+function newOrderRequest(params: URLSearchParams): NewSimulatedOrder {
+  const optional = (name: string) => params.get(name) ?? undefined;
+  const fields = {
+    quantity: optional('quantity'),
+    quoteOrderQty: optional('quoteOrderQty'),
+    price: optional('price'),
+    stopPrice: optional('stopPrice'),
+  };
+  return {
+    symbol: params.get('symbol') ?? '',
+    side: params.get('side') === 'SELL' ? 'SELL' : 'BUY',
+    type: (params.get('type') ?? 'MARKET') as SimulatedOrderType,
+    clientOrderId: params.get('newClientOrderId') ?? `sim-${Date.now()}`,
+    ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)),
+  };
+}
+
+function newOrderResponse(order: SimulatedOrder, trades: SimulatedTrade[]): unknown {
+  return {
+    ...orderView(order),
+    transactTime: order.time,
+    fills: trades.map((trade) => ({
+      price: formatAmount(trade.price),
+      qty: formatAmount(trade.qty),
+      commission: formatAmount(trade.commission),
+      commissionAsset: trade.commissionAsset,
+      tradeId: trade.id,
+    })),
+  };
 }
 
 function isOpen(order: SimulatedOrder): boolean {
@@ -325,7 +375,7 @@ function orderView(order: SimulatedOrder): Record<string, unknown> {
     timeInForce: 'GTC',
     type: order.type,
     side: order.side,
-    stopPrice: '0.00000000',
+    stopPrice: formatAmount(order.stopPrice),
     icebergQty: '0.00000000',
     time: order.time,
     updateTime: order.updateTime,
@@ -349,7 +399,7 @@ function tradeView(trade: SimulatedTrade): Record<string, unknown> {
     commissionAsset: trade.commissionAsset,
     time: trade.time,
     isBuyer: trade.side === 'BUY',
-    isMaker: false,
+    isMaker: trade.isMaker,
     isBestMatch: true,
   };
 }

@@ -3,6 +3,13 @@
  * trades. Market orders match at the market's configured price, in `tradesPerOrder` trades, fill `fillRatio` of the
  * asked size (the rest expires, as a Binance market order that ran out of liquidity) and pay `takerFeeRate` in the
  * quote asset. Money is exact (core decimals); the simulator never rounds in the account's favour.
+ *
+ * Resting orders, as Binance spot keeps them: LIMIT (a marketable one takes at the market price at once, else it
+ * rests and fills whole at its price as maker when the price reaches it), STOP_LOSS (a market order once the price
+ * trades at or through the stop) and STOP_LOSS_LIMIT (a limit order at `price` once triggered: a gap through the
+ * limit leaves it unfilled, the risk field notes' #12984). A resting order locks what it could spend — the base of a
+ * sell, the quote of a buy — so a second full-size sell is refused for insufficient balance, as on Binance. Stops
+ * trigger when the test moves the price (setPrice), in the order they were placed.
  */
 import { addDecimal, divDecimal, mulDecimal, subDecimal } from '@keel/core/money/arithmetic.ts';
 import { compareDecimal, DECIMAL_ONE, DECIMAL_ZERO, type Decimal } from '@keel/core/money/decimal.ts';
@@ -29,6 +36,8 @@ export interface MatchingOptions {
   tradesPerOrder: number;
 }
 
+export type SimulatedOrderType = 'MARKET' | 'LIMIT' | 'STOP_LOSS' | 'STOP_LOSS_LIMIT';
+
 export type SimulatedOrderStatus = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED';
 
 export interface SimulatedOrder {
@@ -36,12 +45,17 @@ export interface SimulatedOrder {
   clientOrderId: string;
   symbol: string;
   side: 'BUY' | 'SELL';
-  type: 'MARKET' | 'LIMIT';
+  type: SimulatedOrderType;
   origQty: Decimal;
   origQuoteOrderQty: Decimal;
   executedQty: Decimal;
   cummulativeQuoteQty: Decimal;
+  /** A limit's price; a market order's average price once filled. */
   price: Decimal;
+  /** Stops: the trigger; zero otherwise. */
+  stopPrice: Decimal;
+  /** A stop whose price was reached (it now works as a market or limit order). */
+  triggered: boolean;
   status: SimulatedOrderStatus;
   time: number;
   updateTime: number;
@@ -58,6 +72,7 @@ export interface SimulatedTrade {
   commission: Decimal;
   commissionAsset: string;
   time: number;
+  isMaker: boolean;
 }
 
 export class SimulatedOrderError extends Error {
@@ -72,17 +87,25 @@ export class SimulatedOrderError extends Error {
 export const INSUFFICIENT_BALANCE = 'Account has insufficient balance for requested action.';
 export const DUPLICATE_ORDER = 'Duplicate order sent.';
 export const UNKNOWN_ORDER = 'Order does not exist.';
+export const STOP_WOULD_TRIGGER = 'Stop price would trigger immediately.';
 
 export interface NewSimulatedOrder {
   symbol: string;
   side: 'BUY' | 'SELL';
+  /** Default MARKET. */
+  type?: SimulatedOrderType;
   quantity?: string;
   quoteOrderQty?: string;
+  /** LIMIT and STOP_LOSS_LIMIT. */
+  price?: string;
+  /** STOP_LOSS and STOP_LOSS_LIMIT. */
+  stopPrice?: string;
   clientOrderId: string;
 }
 
 export class SimulatedAccount {
   readonly markets = new Map<string, SimulatedMarket>();
+  /** Total holdings per asset, locked amounts included (Binance's free + locked). */
   readonly balances = new Map<string, Decimal>();
   readonly orders: SimulatedOrder[] = [];
   readonly trades: SimulatedTrade[] = [];
@@ -92,6 +115,10 @@ export class SimulatedAccount {
    * client that re-sent an order blindly would create a second one there, and be caught.
    */
   refuseDuplicateClientIds = true;
+  /** Order types the venue takes per market (its exchangeInfo orderTypes); Binance spot's usual set by default. */
+  orderTypes: SimulatedOrderType[] = ['LIMIT', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT'];
+  /** Order types the venue refuses to place, as Binance refuses a stop it finds invalid (a test's "stop refused"). */
+  readonly refuseTypes = new Set<SimulatedOrderType>();
   private nextOrderId = 1000;
   private nextTradeId = 5000;
 
@@ -104,8 +131,32 @@ export class SimulatedAccount {
     return this.balances.get(asset) ?? DECIMAL_ZERO;
   }
 
-  setPrice(symbol: string, priceQuote: string): void {
+  /** What resting orders hold of `asset`: the base of resting sells, the quote of resting buys. */
+  locked(asset: string): Decimal {
+    let locked = DECIMAL_ZERO;
+    for (const order of this.orders) {
+      if (!isResting(order)) continue;
+      const market = this.market(order.symbol);
+      const left = subDecimal(order.origQty, order.executedQty);
+      if (order.side === 'SELL' && market.baseAsset === asset) locked = addDecimal(locked, left);
+      if (order.side === 'BUY' && market.quoteAsset === asset)
+        locked = addDecimal(locked, mulDecimal(left, order.price, 'up'));
+    }
+    return locked;
+  }
+
+  free(asset: string): Decimal {
+    return subDecimal(this.balance(asset), this.locked(asset));
+  }
+
+  /** Moves the market's price; resting orders it reaches trigger and fill, in the order they were placed. */
+  setPrice(symbol: string, priceQuote: string, now = Date.now()): void {
     this.market(symbol).priceQuote = priceQuote;
+    const price = decimalFromString(priceQuote);
+    for (const order of this.orders) {
+      if (order.symbol !== symbol || !isResting(order)) continue;
+      this.work(order, price, now);
+    }
   }
 
   market(symbol: string): SimulatedMarket {
@@ -125,12 +176,18 @@ export class SimulatedAccount {
     return order;
   }
 
+  /** Places an order of any supported type; a market order (or marketable limit) trades at once. */
+  placeOrder(request: NewSimulatedOrder, now: number): { order: SimulatedOrder; trades: SimulatedTrade[] } {
+    const type = request.type ?? 'MARKET';
+    if (!this.orderTypes.includes(type)) throw new SimulatedOrderError(-1116, 'Invalid orderType.');
+    if (this.refuseTypes.has(type)) throw new SimulatedOrderError(-2010, STOP_WOULD_TRIGGER);
+    if (type === 'MARKET') return this.placeMarketOrder(request, now);
+    return { order: this.placeRestingOrder(request, type, now), trades: [] };
+  }
+
   placeMarketOrder(request: NewSimulatedOrder, now: number): { order: SimulatedOrder; trades: SimulatedTrade[] } {
     const market = this.market(request.symbol);
-    // Binance refuses a client order id already used by an open order; this venue, stricter, by any order.
-    if (this.refuseDuplicateClientIds && this.orders.some((order) => order.clientOrderId === request.clientOrderId)) {
-      throw new SimulatedOrderError(-2010, DUPLICATE_ORDER);
-    }
+    this.checkClientOrderId(request.clientOrderId);
     const price = decimalFromString(market.priceQuote);
     const step = decimalFromString(market.stepSize);
     const ratio = decimalFromString(this.matching.fillRatio);
@@ -153,23 +210,10 @@ export class SimulatedAccount {
     const fee = mulDecimal(filledQuote, feeRate, 'up');
     this.checkFunds(market, request.side, filledQty, filledQuote, fee);
 
-    const order: SimulatedOrder = {
-      orderId: this.nextOrderId++,
-      clientOrderId: request.clientOrderId,
-      symbol: request.symbol,
-      side: request.side,
-      type: 'MARKET',
-      origQty: request.quantity !== undefined ? asked : DECIMAL_ZERO,
-      origQuoteOrderQty: request.quoteOrderQty !== undefined ? decimalFromString(request.quoteOrderQty) : DECIMAL_ZERO,
-      executedQty: DECIMAL_ZERO,
-      cummulativeQuoteQty: DECIMAL_ZERO,
-      price: DECIMAL_ZERO,
-      status: 'NEW',
-      time: now,
-      updateTime: now,
-    };
+    const order = this.newOrder(request, 'MARKET', now);
+    order.origQty = request.quantity !== undefined ? asked : DECIMAL_ZERO;
     this.orders.push(order);
-    const trades = this.splitIntoTrades(market, order, filledQty, price, now);
+    const trades = this.splitIntoTrades(market, order, filledQty, price, now, false);
     order.status = compareDecimal(filledQty, asked) === 0 ? 'FILLED' : 'EXPIRED';
     return { order, trades };
   }
@@ -184,19 +228,135 @@ export class SimulatedAccount {
     return order;
   }
 
+  /**
+   * Binance's cancelReplace (STOP_ON_FAILURE): the old order is cancelled and the new one placed in one request;
+   * a failed cancel places nothing; a refused new order leaves the old one cancelled (a partial failure, -2021).
+   */
+  cancelReplace(
+    symbol: string,
+    cancel: { orderId?: number; clientOrderId?: string },
+    request: NewSimulatedOrder,
+    now: number,
+  ): { cancelled: SimulatedOrder; placed: { order: SimulatedOrder; trades: SimulatedTrade[] } } {
+    const cancelled = this.cancel(symbol, cancel, now);
+    try {
+      return { cancelled, placed: this.placeOrder(request, now) };
+    } catch (error) {
+      if (!(error instanceof SimulatedOrderError)) throw error;
+      throw new SimulatedOrderError(-2021, `Order cancel-replace partially failed. (new order: ${error.message})`);
+    }
+  }
+
   tradesOf(symbol: string, orderId: number | undefined): SimulatedTrade[] {
     return this.trades.filter(
       (trade) => trade.symbol === symbol && (orderId === undefined || trade.orderId === orderId),
     );
   }
 
+  private placeRestingOrder(request: NewSimulatedOrder, type: SimulatedOrderType, now: number): SimulatedOrder {
+    const market = this.market(request.symbol);
+    this.checkClientOrderId(request.clientOrderId);
+    if (request.quantity === undefined)
+      throw new SimulatedOrderError(-1102, "Mandatory parameter 'quantity' was not sent.");
+    const isStop = type === 'STOP_LOSS' || type === 'STOP_LOSS_LIMIT';
+    if (isStop && request.stopPrice === undefined) {
+      throw new SimulatedOrderError(-1102, "Mandatory parameter 'stopPrice' was not sent.");
+    }
+    if (type !== 'STOP_LOSS' && request.price === undefined) {
+      throw new SimulatedOrderError(-1102, "Mandatory parameter 'price' was not sent.");
+    }
+    const order = this.newOrder(request, type, now);
+    order.origQty = decimalFromString(request.quantity);
+    if (request.price !== undefined) order.price = decimalFromString(request.price);
+    if (request.stopPrice !== undefined) order.stopPrice = decimalFromString(request.stopPrice);
+    const price = decimalFromString(market.priceQuote);
+    if (isStop && stopReached(order, price)) throw new SimulatedOrderError(-2010, STOP_WOULD_TRIGGER);
+    const lockedAsset = order.side === 'SELL' ? market.baseAsset : market.quoteAsset;
+    const needed = order.side === 'SELL' ? order.origQty : mulDecimal(order.origQty, order.price, 'up');
+    if (compareDecimal(this.free(lockedAsset), needed) < 0) throw new SimulatedOrderError(-2010, INSUFFICIENT_BALANCE);
+    this.orders.push(order);
+    if (!isStop) this.work(order, price, now);
+    return order;
+  }
+
+  /** A resting order meets the price: a stop triggers; a triggered stop or a limit fills if it can. */
+  private work(order: SimulatedOrder, price: Decimal, now: number): void {
+    const market = this.market(order.symbol);
+    if ((order.type === 'STOP_LOSS' || order.type === 'STOP_LOSS_LIMIT') && !order.triggered) {
+      if (!stopReached(order, price)) return;
+      order.triggered = true;
+      order.updateTime = now;
+    }
+    const left = subDecimal(order.origQty, order.executedQty);
+    if (order.type === 'STOP_LOSS') {
+      // Triggered: a market order, at whatever the market pays now.
+      const quote = mulDecimal(left, price, 'up');
+      const fee = mulDecimal(quote, decimalFromString(this.matching.takerFeeRate), 'up');
+      if (!this.hasFunds(market, order.side, left, quote, fee, left)) {
+        order.status = 'EXPIRED';
+        return;
+      }
+      this.splitIntoTrades(market, order, left, price, now, false);
+      order.price = price;
+      order.status = 'FILLED';
+      return;
+    }
+    const reached =
+      order.side === 'SELL' ? compareDecimal(price, order.price) >= 0 : compareDecimal(price, order.price) <= 0;
+    if (!reached) return;
+    // A limit resting before the price came to it fills at its own price, as maker; a marketable one takes at once.
+    const resting = order.updateTime < now || order.type === 'STOP_LOSS_LIMIT';
+    const fillPrice = resting ? order.price : price;
+    this.splitIntoTrades(market, order, left, fillPrice, now, resting);
+    order.status = 'FILLED';
+  }
+
+  private newOrder(request: NewSimulatedOrder, type: SimulatedOrderType, now: number): SimulatedOrder {
+    return {
+      orderId: this.nextOrderId++,
+      clientOrderId: request.clientOrderId,
+      symbol: request.symbol,
+      side: request.side,
+      type,
+      origQty: DECIMAL_ZERO,
+      origQuoteOrderQty: request.quoteOrderQty !== undefined ? decimalFromString(request.quoteOrderQty) : DECIMAL_ZERO,
+      executedQty: DECIMAL_ZERO,
+      cummulativeQuoteQty: DECIMAL_ZERO,
+      price: DECIMAL_ZERO,
+      stopPrice: DECIMAL_ZERO,
+      triggered: false,
+      status: 'NEW',
+      time: now,
+      updateTime: now,
+    };
+  }
+
+  private checkClientOrderId(clientOrderId: string): void {
+    // Binance refuses a client order id already used by an open order; this venue, stricter, by any order.
+    if (this.refuseDuplicateClientIds && this.orders.some((order) => order.clientOrderId === clientOrderId)) {
+      throw new SimulatedOrderError(-2010, DUPLICATE_ORDER);
+    }
+  }
+
   private checkFunds(market: SimulatedMarket, side: 'BUY' | 'SELL', qty: Decimal, quote: Decimal, fee: Decimal) {
-    const short =
-      side === 'BUY'
-        ? compareDecimal(this.balance(market.quoteAsset), addDecimal(quote, fee)) < 0
-        : compareDecimal(this.balance(market.baseAsset), qty) < 0 ||
-          compareDecimal(addDecimal(this.balance(market.quoteAsset), quote), fee) < 0;
-    if (short) throw new SimulatedOrderError(-2010, INSUFFICIENT_BALANCE);
+    if (!this.hasFunds(market, side, qty, quote, fee, DECIMAL_ZERO)) {
+      throw new SimulatedOrderError(-2010, INSUFFICIENT_BALANCE);
+    }
+  }
+
+  /** `ownLockBase`: base the order itself holds locked (a triggered stop spends its own lock). */
+  private hasFunds(
+    market: SimulatedMarket,
+    side: 'BUY' | 'SELL',
+    qty: Decimal,
+    quote: Decimal,
+    fee: Decimal,
+    ownLockBase: Decimal,
+  ): boolean {
+    return side === 'BUY'
+      ? compareDecimal(this.free(market.quoteAsset), addDecimal(quote, fee)) >= 0
+      : compareDecimal(addDecimal(this.free(market.baseAsset), ownLockBase), qty) >= 0 &&
+          compareDecimal(addDecimal(this.free(market.quoteAsset), quote), fee) >= 0;
   }
 
   private splitIntoTrades(
@@ -205,6 +365,7 @@ export class SimulatedAccount {
     filledQty: Decimal,
     price: Decimal,
     now: number,
+    isMaker: boolean,
   ): SimulatedTrade[] {
     const step = decimalFromString(market.stepSize);
     const parts = BigInt(Math.max(1, this.matching.tradesPerOrder));
@@ -229,11 +390,13 @@ export class SimulatedAccount {
         commission,
         commissionAsset: market.quoteAsset,
         time: now,
+        isMaker,
       };
       this.book(market, trade);
       order.executedQty = addDecimal(order.executedQty, qty);
       order.cummulativeQuoteQty = addDecimal(order.cummulativeQuoteQty, quoteQty);
-      order.price = price;
+      if (order.type === 'MARKET') order.price = price;
+      order.updateTime = now;
       trades.push(trade);
     }
     return trades;
@@ -246,6 +409,17 @@ export class SimulatedAccount {
     this.balances.set(market.quoteAsset, addDecimal(this.balance(market.quoteAsset), quoteChange));
     this.trades.push(trade);
   }
+}
+
+function isResting(order: SimulatedOrder): boolean {
+  return order.type !== 'MARKET' && (order.status === 'NEW' || order.status === 'PARTIALLY_FILLED');
+}
+
+/** A sell stop triggers when the price trades at or below it, a buy stop at or above. */
+function stopReached(order: SimulatedOrder, price: Decimal): boolean {
+  return order.side === 'SELL'
+    ? compareDecimal(price, order.stopPrice) <= 0
+    : compareDecimal(price, order.stopPrice) >= 0;
 }
 
 export function formatAmount(value: Decimal): string {

@@ -154,3 +154,40 @@ describe.skipIf(!hasSharedData())('ClosedCandlePoller on ccxt against a loopback
     expect(emitted).toEqual(candles.slice(0, 50));
   });
 });
+
+describe.skipIf(!hasSharedData())('ClosedCandlePoller taking candles a stream saw close', () => {
+  const candles = hasSharedData() ? recordedCandles() : [];
+  const at = (index: number) => (candles[index] as Candle).time;
+
+  it('emits the next candle without asking the venue, and drops one already emitted', async () => {
+    const server = await venue(candles, at(20) + 1);
+    const { poller, emitted } = pollerOn([server], at(0), () => server.nowMs);
+    await poller.poll();
+    const requests = server.klinesRequests.length;
+    expect(await poller.acceptClosed(candles[20] as Candle)).toBe(1);
+    expect(await poller.acceptClosed(candles[20] as Candle)).toBe(0);
+    expect(await poller.acceptClosed(candles[5] as Candle)).toBe(0);
+    expect(emitted).toEqual(candles.slice(0, 21));
+    expect(server.klinesRequests.length).toBe(requests);
+  });
+
+  it('back-fills an outage longer than a page, page by page, before the streamed candle', async () => {
+    // From hour 210 on the recorded hours have no venue hole; pages are 100 candles.
+    const server = await venue(candles, at(561) + 1);
+    const { poller, emitted } = pollerOn([server], at(210), () => server.nowMs);
+    expect(await poller.acceptClosed(candles[560] as Candle)).toBe(351);
+    expect(emitted).toEqual(candles.slice(210, 561));
+    expect(poller.unfilledGaps).toEqual([]);
+    expect(server.klinesRequests.map((params) => params.get('startTime'))).toEqual(
+      [210, 310, 410, 510].map((index) => String(at(index))),
+    );
+  });
+
+  it('refuses a streamed candle that is not on the timeframe’s open times', async () => {
+    const server = await venue(candles, at(10) + 1);
+    const { poller } = pollerOn([server], at(0), () => server.nowMs);
+    await expect(poller.acceptClosed({ ...(candles[3] as Candle), time: at(3) + 1 })).rejects.toThrow(
+      /is not a 1h open time/,
+    );
+  });
+});

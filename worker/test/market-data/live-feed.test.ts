@@ -21,7 +21,14 @@ const NO_DATA_DIR = '/nonexistent/keel-data';
 describe('market source choice', () => {
   it('ccxt when KEEL_MARKET_SOURCE asks and there is no data folder; synthetic otherwise', () => {
     const live = candleSourceFor(NO_DATA_DIR, silentLogger, { KEEL_MARKET_SOURCE: 'ccxt:binance,ccxt:kraken' });
-    expect(live.description).toBe('LIVE candles by REST polling from ccxt:binance (fallback ccxt:kraken)');
+    expect(live.description).toBe(
+      'LIVE candles by websocket from ccxt.pro:binance, REST polling from ccxt:binance (fallback ccxt:kraken) when it is down',
+    );
+    const polled = candleSourceFor(NO_DATA_DIR, silentLogger, {
+      KEEL_MARKET_SOURCE: 'ccxt:binance,ccxt:kraken',
+      KEEL_MARKET_WS: 'off',
+    });
+    expect(polled.description).toBe('LIVE candles by REST polling from ccxt:binance (fallback ccxt:kraken)');
     expect(live.liveFeed).toBeTypeOf('function');
     expect(candleSourceFor(NO_DATA_DIR, silentLogger, {}).description).toMatch(/^SYNTHETIC/);
     expect(() => ccxtExchangesFrom('binance')).toThrow(/KEEL_MARKET_SOURCE must be ccxt:<exchange>/);

@@ -50,7 +50,7 @@ export class LoopbackKlinesServer {
     this.hiddenOnce.add(openMs);
   }
 
-  private handle(rawUrl: string, response: ServerResponse): void {
+  protected handle(rawUrl: string, response: ServerResponse): void {
     const url = new URL(rawUrl, 'http://venue');
     if (url.pathname === '/api/v3/time') send(response, 200, { serverTime: this.nowMs });
     else if (url.pathname === '/api/v3/exchangeInfo') send(response, 200, exchangeInfo(this.nowMs));
@@ -137,7 +137,12 @@ function exchangeInfo(nowMs: number): unknown {
   };
 }
 
-function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers });
   response.end(JSON.stringify(body));
 }

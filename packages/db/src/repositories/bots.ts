@@ -288,6 +288,31 @@ export function serviceBots(executor: Executor) {
       return rows.length === 1;
     },
 
+    /**
+     * releaseLease for many bots in one statement (a worker stopping thousands); returns the ids released. With
+     * `report`, the same statement reports their state too: each bots update pays for the audit trigger, so one
+     * update per bot instead of two. A bot whose lease `owner` no longer holds is left alone, its state included:
+     * another worker's lease and report are never overwritten.
+     */
+    async releaseLeases(
+      ids: readonly string[],
+      owner: string,
+      report?: { state: BotState; reason: string | null },
+    ): Promise<string[]> {
+      const state = report === undefined ? null : parseInput(z.enum(BOT_STATES), report.state, 'state');
+      if (ids.length === 0) return [];
+      const rows = await executor.query(
+        `update public.bots set lease_owner = null, lease_expires_at = null,
+           state = coalesce($3::public.bot_state, state),
+           state_reason = case when $3::public.bot_state is null then state_reason else $4 end,
+           state_changed_at = case when $3::public.bot_state is distinct from null
+             and state is distinct from $3::public.bot_state then now() else state_changed_at end
+         where id = any($1::uuid[]) and lease_owner = $2 returning id`,
+        [ids, owner, state, report?.reason ?? null],
+      );
+      return rows.map((row) => String(row.id));
+    },
+
     async reportState(id: string, state: BotState, reason: string | null = null): Promise<void> {
       const valid = parseInput(z.enum(BOT_STATES), state, 'state');
       await changeOne(
