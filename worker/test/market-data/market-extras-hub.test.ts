@@ -10,10 +10,10 @@ import { FeatureEngine } from '@keel/core/features/feature-engine.ts';
 import { FEATURE_INDEX } from '@keel/core/features/feature-names.ts';
 import { seriesFromCandles } from '@keel/core/market/types.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/logger.ts';
 import { ccxtMarketExtras } from '../../src/market/ccxt-market-extras.ts';
 import { MarketExtrasHub } from '../../src/market/market-extras-hub.ts';
 import { waitFor } from '../harness.ts';
+import { type LogLine, recordingLogger } from '../recording-logger.ts';
 import { LoopbackMarketExtrasServer } from './loopback-market-extras-server.ts';
 
 const HOUR_MS = 3_600_000;
@@ -26,25 +26,6 @@ const CLOSE_MS = OPEN_MS + HOUR_MS;
 const FAST_POLL_MS = 20;
 /** Long enough that a test sees only the poll made when the first bot watches. */
 const ONE_POLL_MS = 3_600_000;
-
-interface LogLine {
-  level: string;
-  fields: Record<string, unknown>;
-  message: string;
-}
-
-function recordingLogger(lines: LogLine[]): Logger {
-  const write = (level: string) => (fields: object, message?: string) =>
-    lines.push({ level, fields: fields as Record<string, unknown>, message: message ?? '' });
-  const logger: Logger = {
-    debug: write('debug'),
-    info: write('info'),
-    warn: write('warn'),
-    error: write('error'),
-    child: () => logger,
-  };
-  return logger;
-}
 
 /** The vector of `symbol`'s candle opening at `openMs`, fed as the bot does: extras for its close, then the candle. */
 function vectorAt(hub: MarketExtrasHub, symbolIndex: number, openMs: number): Float32Array {

@@ -10,10 +10,10 @@ import { parseCandlesCsv } from '@keel/core/market/csv.ts';
 import { type Candle, type CandleSeries, candleAt } from '@keel/core/market/types.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataFile, hasSharedData } from '../../../packages/core/test/shared-data.ts';
-import type { Logger } from '../../src/logger.ts';
 import { ccxtCandleSource } from '../../src/market/ccxt-candle-source.ts';
 import { MarketHub } from '../../src/market/market-hub.ts';
 import { waitFor } from '../harness.ts';
+import { type LogLine, recordingLogger } from '../recording-logger.ts';
 import { LoopbackKlineStreamServer } from './loopback-kline-stream-server.ts';
 import { LoopbackKlinesServer } from './loopback-klines-server.ts';
 
@@ -23,25 +23,6 @@ const WARMUP = 50;
 /** Candles 0..99 have closed when the test starts; 100 is forming. */
 const FIRST_LIVE = 100;
 const VENUE_SYMBOL = 'BTCUSDT';
-
-interface LogLine {
-  level: string;
-  message: string;
-  fields: Record<string, unknown>;
-}
-
-function recordingLogger(lines: LogLine[]): Logger {
-  const write = (level: string) => (fields: object, message?: string) =>
-    lines.push({ level, fields: fields as Record<string, unknown>, message: message ?? '' });
-  const logger: Logger = {
-    debug: write('debug'),
-    info: write('info'),
-    warn: write('warn'),
-    error: write('error'),
-    child: () => logger,
-  };
-  return logger;
-}
 
 function recordedMinutes(): Candle[] {
   const text = readFileSync(dataFile('BTC-USDT_1m.csv'), 'utf8')
