@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clientOrderIdFor } from '../src/bots/client-order-id.ts';
+import { clientOrderIdFor, orderListClientOrderId, riskOrderId } from '../src/bots/client-order-id.ts';
 
 const ORDERS_TABLE_FORMAT = /^[A-Za-z0-9._:/-]{1,36}$/;
 
@@ -32,5 +32,22 @@ describe('clientOrderIdFor', () => {
     ];
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids[0]).toBe(`3f2a9c41d07b:BTCUSDT:${time.toString(36)}`);
+  });
+});
+
+describe('orderListClientOrderId', () => {
+  it("is the stop leg's: deterministic, under the bot's prefix, distinct from both legs, and fits Binance's 36 characters", () => {
+    fc.assert(
+      fc.property(fc.uuid(), fc.string({ minLength: 1, maxLength: 80 }), (botId, name) => {
+        const stopLeg = riskOrderId(botId, `${name}:stop`);
+        const takeProfitLeg = riskOrderId(botId, `${name}:take-profit`);
+        const list = orderListClientOrderId(stopLeg);
+        expect(list).toMatch(ORDERS_TABLE_FORMAT);
+        expect(orderListClientOrderId(stopLeg)).toBe(list);
+        expect(list.slice(0, 13)).toBe(stopLeg.slice(0, 13)); // the bot's prefix: reconciliation counts it as the bot's
+        expect(list).not.toBe(stopLeg);
+        expect(list).not.toBe(takeProfitLeg);
+      }),
+    );
   });
 });

@@ -143,14 +143,20 @@ describe.skipIf(db === null)('chaos: kill -9 the live worker at random moments',
       stopsKept: expect.any(Array),
       fillsRecovered: 0,
     });
-    // Only the stop guarding the position may still be working: one at most, a sell for no more than is held.
+    // Only the protection guarding the position may still be working: a stop, or one OCO list's two legs (stop and
+    // take profit), sells for no more than is held.
     const stopsKept = outcome.status === 'reconciled' ? outcome.stopsKept : [];
-    expect(stopsKept.length).toBeLessThanOrEqual(1);
+    expect(stopsKept.length).toBeLessThanOrEqual(2);
     const workingOnVenue = simulator.account.orders.filter((order) => order.status === 'NEW');
-    expect(workingOnVenue.map((order) => order.clientOrderId)).toEqual(stopsKept);
+    expect(workingOnVenue.map((order) => order.clientOrderId).sort()).toEqual([...stopsKept].sort());
+    if (workingOnVenue.length === 2) {
+      expect(workingOnVenue.map((order) => order.type).sort()).toEqual(['LIMIT_MAKER', 'STOP_LOSS']);
+      expect(new Set(workingOnVenue.map((order) => order.orderListId)).size, 'both legs of one list').toBe(1);
+    }
 
     const venueOrders = simulator.account.orders;
     expect(venueOrders.length, 'the bot traded during the runs').toBeGreaterThanOrEqual(10);
+    expect(simulator.account.orderLists.length, 'stops and take profits went as OCO lists').toBeGreaterThan(0);
     expect(killsAfterOrders).toBeGreaterThanOrEqual(RUNS / 2);
     const clientIds = venueOrders.map((order) => order.clientOrderId);
     expect(new Set(clientIds).size, 'duplicate client order ids on the exchange').toBe(clientIds.length);
@@ -173,10 +179,11 @@ describe.skipIf(db === null)('chaos: kill -9 the live worker at random moments',
     expect(formatDecimal(decimalFromString(positionRow?.qtyBase ?? '0'))).toBe(formatDecimal(position));
 
     const unsettled = await database.asService((tx) => tx.orders.listUnsettled(botId));
-    expect(unsettled.map((order) => order.clientOrderId)).toEqual(stopsKept);
-    for (const stop of workingOnVenue) {
-      expect(stop).toMatchObject({ type: 'STOP_LOSS', side: 'SELL' });
-      expect(stop.origQty <= simulator.account.balance('BTC')).toBe(true);
+    expect(unsettled.map((order) => order.clientOrderId).sort()).toEqual([...stopsKept].sort());
+    for (const protection of workingOnVenue) {
+      expect(protection).toMatchObject({ side: 'SELL' });
+      expect(['STOP_LOSS', 'LIMIT_MAKER']).toContain(protection.type);
+      expect(protection.origQty <= simulator.account.balance('BTC')).toBe(true);
     }
     const failures = await database.asService((tx) => tx.audit.list({ userId }));
     expect(failures.filter((entry) => entry.action === 'worker.reconciliation_failed')).toEqual([]);

@@ -60,6 +60,10 @@ describe.skipIf(exclusive === null)('live bots under the risk manager, stops on 
     simulators.push(simulator);
     const userId = await newUser(database, label);
     const { botId } = await newLiveBot(database, userId);
+    // Stops alone (the owner turned the take profit off); stop + take profit as one OCO list: live-oco.test.ts.
+    await database.asService((tx) =>
+      tx.query(`update public.bots set risk_limits = '{"takeProfitFraction": null}'::jsonb where id = $1`, [botId]),
+    );
     const world: LiveWorld = { simulator, botId, userId, events: [], runner: null as unknown as BotRunner, next: 0 };
     world.runner = await startRunner(world);
     return world;

@@ -28,3 +28,14 @@ export function riskOrderId(botId: string, name: string): string {
   if (name.startsWith(prefix)) return name;
   return `${prefix}${createHash('sha256').update(name).digest('base64url').slice(0, HASH_CHARS)}`;
 }
+
+/**
+ * The client order id of the OCO order list whose stop leg is `stopLegClientOrderId` (a stored id, above):
+ * `<the leg's bot prefix>:l:<18 characters of the leg id's SHA-256>`. Derived from the leg alone, so a restarted
+ * worker that adopts a working list from its Postgres rows names the list as the one that placed it did.
+ */
+export function orderListClientOrderId(stopLegClientOrderId: string): string {
+  const prefix = stopLegClientOrderId.slice(0, BOT_DIGITS);
+  const digest = createHash('sha256').update(stopLegClientOrderId).digest('base64url').slice(0, HASH_CHARS);
+  return `${prefix}:l:${digest}`;
+}

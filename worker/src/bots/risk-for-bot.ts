@@ -42,10 +42,10 @@ export function riskManagerForBot(bot: Bot, onEvent: (event: RiskEvent) => void)
 }
 
 /**
- * A live bot's risk manager: the paper bot's, less the take profit. On spot a resting take-profit sell would need
- * the coins the stop already locks, so the venue refuses it (a stop and a take profit together need an OCO order
- * list, not supported yet); the stop protects, and the strategy's own sells take profits. `markets`: the
- * exchange's tick, lot and minimum order value per symbol, so its stops are orders the venue takes as they are.
+ * A live bot's risk manager: the paper bot's, take profit included. On spot a resting take-profit sell would need
+ * the coins the stop already locks, so the live port sends the stop and the take profit of a position as one OCO
+ * order list (live-controls-port.ts). `markets`: the exchange's tick, lot and minimum order value per symbol, so
+ * its stops and take profits are orders the venue takes as they are.
  */
 export function liveRiskManagerForBot(
   bot: Bot,
@@ -53,7 +53,7 @@ export function liveRiskManagerForBot(
   onEvent: (event: RiskEvent) => void,
 ): RiskManager {
   return new RiskManager({
-    bot: { ...botRiskConfig(bot.riskLimits), takeProfitFraction: null, markets },
+    bot: { ...botRiskConfig(bot.riskLimits), markets },
     userId: bot.userId,
     onEvent,
     retainEvents: false,

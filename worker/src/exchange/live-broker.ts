@@ -18,7 +18,7 @@ import type { Logger } from '../logger.ts';
 import { classifyExchangeError, ExchangeFailure } from './exchange-errors.ts';
 import { type ExecutionEvent, type ExecutionEventListener, ignoreExecutionEvents } from './execution-events.ts';
 import { recordVenueOrder } from './record-venue-order.ts';
-import type { Venue } from './venue.ts';
+import type { OcoListRequest, Venue } from './venue.ts';
 
 export interface LiveBrokerOptions {
   database: Database;
@@ -36,6 +36,11 @@ export interface LiveBrokerOptions {
 export interface LiveOrderOutcome {
   order: Order;
   fills: Fill[];
+}
+
+export interface LiveOcoListOutcome {
+  stop: LiveOrderOutcome;
+  takeProfit: LiveOrderOutcome;
 }
 
 const DEFAULT_MAX_CONSECUTIVE_FAILURES = 3;
@@ -78,10 +83,59 @@ export class LiveBroker {
       const recorded = await database.asService((tx) => recordVenueOrder(tx, bot, order, reported));
       outcome = { order: recorded.order, fills: recorded.newFills };
     } catch (error) {
-      return this.failed(order, classifyExchangeError(error));
+      const [refused] = await this.failed([order], classifyExchangeError(error));
+      return refused as LiveOrderOutcome;
     }
     this.consecutiveFailures = 0;
     return outcome;
+  }
+
+  /**
+   * Sends an OCO list whose two legs are persisted; returns both legs' recorded states (a refused list: both
+   * rejected), or throws BotPausedError, as `send`.
+   */
+  async sendOcoList(list: OcoListRequest): Promise<LiveOcoListOutcome> {
+    const { database, bot } = this.options;
+    let outcome: LiveOcoListOutcome;
+    try {
+      const venue = await this.options.openVenue();
+      const reported = await venue.placeOcoList(list);
+      outcome = await database.asService(async (tx) => {
+        const stop = await recordVenueOrder(tx, bot, list.stop, reported.stop);
+        const takeProfit = await recordVenueOrder(tx, bot, list.takeProfit, reported.takeProfit);
+        return {
+          stop: { order: stop.order, fills: stop.newFills },
+          takeProfit: { order: takeProfit.order, fills: takeProfit.newFills },
+        };
+      });
+    } catch (error) {
+      const [stop, takeProfit] = await this.failed([list.stop, list.takeProfit], classifyExchangeError(error));
+      return { stop: stop as LiveOrderOutcome, takeProfit: takeProfit as LiveOrderOutcome };
+    }
+    this.consecutiveFailures = 0;
+    return outcome;
+  }
+
+  /**
+   * Cancels a working OCO list and records what the venue then reports of each leg (one may have filled before the
+   * cancel arrived). A list the venue says is done already is asked about, as a cancelled order is.
+   */
+  async cancelOcoList(
+    listClientOrderId: string,
+    legs: readonly Pick<Order, 'clientOrderId' | 'symbol' | 'side'>[],
+  ): Promise<LiveOrderOutcome[]> {
+    const [first, ...others] = legs;
+    if (first === undefined) return [];
+    const outcomes = [
+      await this.asked(first, async (venue) => {
+        await venue.cancelOcoList(listClientOrderId, first.symbol).catch((error: unknown) => {
+          const failure = classifyExchangeError(error);
+          if (failure.kind !== 'rejected') throw failure;
+        });
+      }),
+    ];
+    for (const leg of others) outcomes.push(await this.refresh(leg));
+    return outcomes;
   }
 
   /**
@@ -127,41 +181,41 @@ export class LiveBroker {
     }
   }
 
-  /** A refusal below the limit comes back as the rejected order (the bot goes on); anything else pauses. */
-  private async failed(order: OrderRequest, failure: ExchangeFailure): Promise<LiveOrderOutcome> {
+  /**
+   * A refusal below the limit comes back as the rejected orders (the bot goes on); anything else pauses. `orders`:
+   * one order, or the legs of one list (one refusal).
+   */
+  private async failed(orders: readonly OrderRequest[], failure: ExchangeFailure): Promise<LiveOrderOutcome[]> {
     const { database, bot, logger } = this.options;
     this.consecutiveFailures++;
     const owner = { botId: bot.id, userId: bot.userId };
-    logger.warn(
-      { botId: bot.id, clientOrderId: order.clientOrderId, kind: failure.kind, venueError: failure.venueError },
-      failure.message,
-    );
-    this.onEvent({
-      type: 'order_failed',
-      ...owner,
-      clientOrderId: order.clientOrderId,
-      kind: failure.kind,
-      message: failure.message,
-    });
+    const clientOrderId = orders.map((order) => order.clientOrderId).join(' + ');
+    logger.warn({ botId: bot.id, clientOrderId, kind: failure.kind, venueError: failure.venueError }, failure.message);
+    this.onEvent({ type: 'order_failed', ...owner, clientOrderId, kind: failure.kind, message: failure.message });
     if (failure.kind === 'retryable' || failure.kind === 'rate-limited') {
       throw this.pause(
-        `order ${order.clientOrderId}: the exchange did not answer (${failure.kind}: ${failure.message}); its outcome is unknown until the exchange is asked again on restart`,
+        `order ${clientOrderId}: the exchange did not answer (${failure.kind}: ${failure.message}); its outcome is unknown until the exchange is asked again on restart`,
       );
     }
-    const rejected = await database.asService((tx) =>
-      tx.orders.update(order.clientOrderId, {
-        status: 'rejected',
-        rejectReason: `${failure.kind}: ${failure.message}`.slice(0, 1000),
-        submitted: true,
-      }),
-    );
+    const rejected = await database.asService(async (tx) => {
+      const rows: LiveOrderOutcome[] = [];
+      for (const order of orders) {
+        const row = await tx.orders.update(order.clientOrderId, {
+          status: 'rejected',
+          rejectReason: `${failure.kind}: ${failure.message}`.slice(0, 1000),
+          submitted: true,
+        });
+        rows.push({ order: row, fills: [] });
+      }
+      return rows;
+    });
     if (failure.kind === 'auth') {
       throw this.pause(`the exchange refused the API key (${failure.message}): fix or replace the key, then resume`);
     }
     if (this.consecutiveFailures >= this.maxConsecutiveFailures) {
       throw this.pause(`${this.consecutiveFailures} orders in a row refused by the exchange; last: ${failure.message}`);
     }
-    return { order: rejected, fills: [] };
+    return rejected;
   }
 
   private pause(reason: string): BotPausedError {

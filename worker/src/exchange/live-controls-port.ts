@@ -13,14 +13,25 @@
  *   never without a stop between two round trips; the manager's later cancel of the old stop is then a no-op;
  * - a stop the same as the one working (same market, size and trigger: after a restart) is that one, not a second;
  * - a sell stop covers at most what the bot holds (the entry's provisional stop is sized on an estimate);
- * - before a market sell the bot's stops of that market are cancelled (freqtrade#8045: their coins are locked).
- * A stop the exchange refuses is followed by an exit at market (freqtrade PR #2206) and its owner is told; when a
- * replace fails but the old stop still works, the position is still protected and nothing is sold.
+ * - before a market sell the bot's stops of that market are cancelled (freqtrade#8045: their coins are locked);
+ * - a stop and a take profit the manager places together for one position (same market, one flush) go as ONE OCO
+ *   order list (venue.ts): a resting take-profit sell beside the stop would need the coins the stop locks. The list
+ *   and both legs have deterministic client order ids (client-order-id.ts) and both leg rows are in Postgres before
+ *   the list is sent. A take profit alone beside a working stop (after a restart) joins it the same way: the stop's
+ *   level goes into a new list with it.
+ * Moving a list (a trailing stop, a new size): Binance has no amend for order lists, and the working list locks the
+ * coins the new one needs, so place-then-cancel is refused (it would need the position free twice over, which a
+ * bot's own position never is). The working protection is therefore cancelled first and the new list sent at once
+ * after — cancel-then-place, the position bare for one round trip — and if the venue refuses the new list the
+ * position is exited at market, as for a refused stop. A leg that filled before the cancel arrived comes back with
+ * the cancel's report, so nothing is placed for a position already closed.
+ * A stop (or list) the exchange refuses is followed by an exit at market (freqtrade PR #2206) and its owner is told;
+ * when a replace fails but the old stop still works, the position is still protected and nothing is sold.
  */
 import type { Fill, OrderRequest, OrderState } from '@keel/core/execution/types.ts';
 import type { ExecutionPort, RiskEvent } from '@keel/core/risk/types.ts';
 import { type Bot, type Database, type Order, orderFromCore } from '@keel/db';
-import { riskOrderId } from '../bots/client-order-id.ts';
+import { orderListClientOrderId, riskOrderId } from '../bots/client-order-id.ts';
 import type { LiveBroker, LiveOrderOutcome } from './live-broker.ts';
 
 interface LiveOrderState extends OrderState {
@@ -31,6 +42,10 @@ interface LiveOrderState extends OrderState {
    * carried out (its coins are locked till then; a new stop replaces it in the same request).
    */
   onExchange: boolean;
+  /** A take profit of the controls (a sell limit they name `…:take-profit`, or an adopted list leg). */
+  takeProfit: boolean;
+  /** The OCO list the order was sent in, with both its legs' client order ids; null: a plain order. */
+  list: { listClientOrderId: string; legIds: [stopId: string, takeProfitId: string] } | null;
 }
 
 type PortAction = { kind: 'place' | 'cancel'; clientOrderId: string };
@@ -56,6 +71,8 @@ export class LiveControlsPort implements ExecutionPort {
   private readonly states = new Map<string, LiveOrderState>();
   /** Risk-manager names answered by an order already working (a stop identical to an adopted one). */
   private readonly aliases = new Map<string, string>();
+  /** An order whose protection moved into another (a stop carried into a list beside a lone take profit). */
+  private readonly successors = new Map<string, string>();
   private queue: PortAction[] = [];
 
   constructor(bot: Bot, database: Database) {
@@ -63,7 +80,11 @@ export class LiveControlsPort implements ExecutionPort {
     this.database = database;
   }
 
-  /** The bot's orders Postgres holds as working after reconciliation (its stops), known to the exchange. */
+  /**
+   * The bot's orders Postgres holds as working after reconciliation (its stops, and the legs of its OCO lists),
+   * known to the exchange. A working sell limit kept by reconciliation is a list's take-profit leg; its stop leg is
+   * the working sell stop of its market, and the list's id follows from that leg's.
+   */
   adopt(orders: readonly Order[]): void {
     for (const order of orders) {
       this.states.set(order.clientOrderId, {
@@ -83,7 +104,14 @@ export class LiveControlsPort implements ExecutionPort {
         filledQuote: Number(order.filledQuote),
         sent: true,
         onExchange: true,
+        takeProfit: order.type === 'limit' && order.side === 'sell',
+        list: null,
       });
+    }
+    for (const state of this.states.values()) {
+      if (!state.takeProfit) continue;
+      const stop = this.workingStopOf(state.request.symbol, state.request.side);
+      if (stop !== undefined) this.link(stop, state);
     }
   }
 
@@ -98,6 +126,8 @@ export class LiveControlsPort implements ExecutionPort {
       filledQuote: Number(row.filledQuote),
       sent: true,
       onExchange: true,
+      takeProfit: false,
+      list: null,
     });
   }
 
@@ -120,6 +150,8 @@ export class LiveControlsPort implements ExecutionPort {
       filledQuote: 0,
       sent: false,
       onExchange: false,
+      takeProfit: isTakeProfitName(order),
+      list: null,
     };
     this.states.set(clientOrderId, state);
     this.queue.push({ kind: 'place', clientOrderId });
@@ -150,11 +182,21 @@ export class LiveControlsPort implements ExecutionPort {
       const action = this.queue.shift() as PortAction;
       const state = this.states.get(action.clientOrderId) as LiveOrderState;
       if (action.kind === 'cancel') {
-        if (state.onExchange) this.apply(state, await context.broker.cancel(rowOf(state.request)), context);
+        if (state.onExchange) await this.cancelOnExchange(state, context);
         continue;
       }
       if (state.status !== 'open' || state.sent) continue; // cancelled before it was sent: never sent
-      await this.place(state, context);
+      const partner = this.takeQueuedPartner(state);
+      if (partner !== undefined) {
+        const [stop, takeProfit] = state.takeProfit ? [partner, state] : [state, partner];
+        await this.placeList(stop, takeProfit, context);
+        continue;
+      }
+      const workingStop = state.takeProfit ? this.workingStopOf(state.request.symbol, 'sell') : undefined;
+      const same = workingStop === undefined ? undefined : this.workingTakeProfitLike(state.request);
+      if (same !== undefined) this.answerFor(state, same);
+      else if (workingStop !== undefined) await this.placeBesideStop(state, workingStop, context);
+      else await this.place(state, context);
     }
   }
 
@@ -174,14 +216,17 @@ export class LiveControlsPort implements ExecutionPort {
   async releaseSells(symbol: string, context: FlushContext): Promise<void> {
     for (const state of this.states.values()) {
       if (state.onExchange && state.request.symbol === symbol && state.request.side === 'sell') {
-        state.status = 'cancelled';
-        this.apply(state, await context.broker.cancel(rowOf(state.request)), context);
+        await this.cancelOnExchange(state, context);
       }
     }
   }
 
   private async place(state: LiveOrderState, context: FlushContext): Promise<void> {
     const request = state.request;
+    if (request.type === 'stop' && this.workingStopOf(request.symbol, request.side)?.list != null) {
+      // A list's leg cannot be cancel-replaced alone (cancelling a leg ends the list): cancel-then-place, as lists.
+      await this.releaseProtection(request.symbol, context);
+    }
     if (request.side === 'sell' && request.qtyBase !== undefined) {
       if (request.type === 'market') await this.releaseSells(request.symbol, context);
       const held = context.heldQtyBase(request.symbol);
@@ -196,7 +241,7 @@ export class LiveControlsPort implements ExecutionPort {
       replaced.status = 'cancelled';
       this.queue = this.queue.filter((action) => action.clientOrderId !== replaced.request.clientOrderId);
     }
-    await this.persist(state.request);
+    await this.persist([state.request]);
     state.sent = true;
     const outcome = await context.broker.send(state.request, replaced?.request.clientOrderId);
     this.apply(state, outcome, context);
@@ -204,16 +249,112 @@ export class LiveControlsPort implements ExecutionPort {
     if (request.type === 'stop' && state.status === 'rejected') await this.stopRefused(state, replaced, context);
   }
 
+  /**
+   * One OCO list for the stop and take profit (file comment): the working protection of the market is cancelled
+   * first (cancel-then-place), then both legs are persisted, sized to what the bot still holds, and the list sent;
+   * a refused list exits the position at market.
+   */
+  private async placeList(stop: LiveOrderState, takeProfit: LiveOrderState, context: FlushContext): Promise<void> {
+    const { symbol } = stop.request;
+    await this.releaseProtection(symbol, context);
+    const held = context.heldQtyBase(symbol);
+    if (!(held > 0)) {
+      stop.status = 'cancelled'; // a leg of the old list filled before its cancel: nothing left to protect
+      takeProfit.status = 'cancelled';
+      return;
+    }
+    const qtyBase = Math.min(held, stop.request.qtyBase ?? held);
+    stop.request = { ...stop.request, qtyBase };
+    takeProfit.request = { ...takeProfit.request, qtyBase };
+    this.link(stop, takeProfit);
+    const listClientOrderId = orderListClientOrderId(stop.request.clientOrderId);
+    await this.persist([stop.request, takeProfit.request]);
+    stop.sent = true;
+    takeProfit.sent = true;
+    const outcome = await context.broker.sendOcoList({
+      listClientOrderId,
+      stop: stop.request,
+      takeProfit: takeProfit.request,
+    });
+    this.apply(stop, outcome.stop, context);
+    this.apply(takeProfit, outcome.takeProfit, context);
+    if (stop.status === 'rejected') {
+      const what = `OCO list ${listClientOrderId} (stop at ${stop.request.stopPrice}, take profit at ${takeProfit.request.limitPrice})`;
+      await this.stopRefused(stop, undefined, context, what);
+    }
+  }
+
+  /**
+   * A take profit with no stop of its own in this flush, beside a stop working in its market (the manager's stop was
+   * the working one: after a restart): the working stop's level and the take profit go as one list, the stop under a
+   * new leg id that answers for the old one from now on.
+   */
+  private async placeBesideStop(
+    takeProfit: LiveOrderState,
+    working: LiveOrderState,
+    context: FlushContext,
+  ): Promise<void> {
+    // A name of its own (a stored id given to riskOrderId would pass through unhashed): deterministic, ≤ 36 chars.
+    const clientOrderId = riskOrderId(this.bot.id, `stop beside ${takeProfit.request.clientOrderId}`);
+    const stop: LiveOrderState = {
+      ...working,
+      request: { ...working.request, clientOrderId },
+      status: 'open',
+      filledQtyBase: 0,
+      filledQuote: 0,
+      sent: false,
+      onExchange: false,
+      takeProfit: false,
+      list: null,
+    };
+    this.states.set(clientOrderId, stop);
+    this.successors.set(working.request.clientOrderId, clientOrderId);
+    await this.placeList(stop, takeProfit, context);
+  }
+
+  /**
+   * Cancels the market's working protection — its stops and its lists (one request per list) — and records what
+   * the venue reports of them; a leg that filled before the cancel arrived comes back with its fills.
+   */
+  private async releaseProtection(symbol: string, context: FlushContext): Promise<void> {
+    for (const state of this.states.values()) {
+      const { request } = state;
+      const protective = request.type === 'stop' || state.takeProfit;
+      if (state.onExchange && request.symbol === symbol && request.side === 'sell' && protective) {
+        await this.cancelOnExchange(state, context);
+      }
+    }
+  }
+
+  /**
+   * Cancels a working order — a list's leg: the whole list, in one request (on Binance cancelling one leg ends the
+   * list anyway) — and records what the venue then reports of each.
+   */
+  private async cancelOnExchange(state: LiveOrderState, context: FlushContext): Promise<void> {
+    const { list } = state;
+    const legs = list === null ? [state] : list.legIds.map((id) => this.states.get(id) as LiveOrderState);
+    for (const leg of legs) leg.status = 'cancelled';
+    const outcomes =
+      list === null
+        ? [await context.broker.cancel(rowOf(state.request))]
+        : await context.broker.cancelOcoList(
+            list.listClientOrderId,
+            legs.map((leg) => rowOf(leg.request)),
+          );
+    for (const [index, leg] of legs.entries()) this.apply(leg, outcomes[index] as LiveOrderOutcome, context);
+  }
+
   /** The stop was refused: still protected by the stop it was to replace, or exited at market (field notes §6). */
   private async stopRefused(
     state: LiveOrderState,
     replaced: LiveOrderState | undefined,
     context: FlushContext,
+    what = `stop ${state.request.clientOrderId} at ${state.request.stopPrice}`,
   ): Promise<void> {
     if (replaced?.onExchange === true) return;
     const { symbol } = state.request;
     const held = context.heldQtyBase(symbol);
-    const why = `stop ${state.request.clientOrderId} at ${state.request.stopPrice} refused by the exchange`;
+    const why = `${what} refused by the exchange`;
     let exitId: string | null = null;
     if (held > 0) {
       const exit = this.submit(
@@ -252,10 +393,43 @@ export class LiveControlsPort implements ExecutionPort {
     });
   }
 
-  private async persist(request: OrderRequest): Promise<void> {
-    await this.database.asService((tx) =>
-      tx.orders.persist({ ...orderFromCore(request, { botId: this.bot.id }), userId: this.bot.userId }),
-    );
+  /** The rows of orders about to be sent, in one transaction: a list's two legs are stored together. */
+  private async persist(requests: readonly OrderRequest[]): Promise<void> {
+    await this.database.asService(async (tx) => {
+      for (const request of requests) {
+        await tx.orders.persist({ ...orderFromCore(request, { botId: this.bot.id }), userId: this.bot.userId });
+      }
+    });
+  }
+
+  /** The unsent order queued to go with `state` as one list: its take profit, or its stop. */
+  private takeQueuedPartner(state: LiveOrderState): LiveOrderState | undefined {
+    const { symbol, side, type } = state.request;
+    if (side !== 'sell' || (type !== 'stop' && !state.takeProfit)) return undefined;
+    const index = this.queue.findIndex((action) => {
+      const other = this.states.get(action.clientOrderId) as LiveOrderState;
+      const pairs = state.takeProfit ? other.request.type === 'stop' && !other.takeProfit : other.takeProfit;
+      return (
+        action.kind === 'place' &&
+        pairs &&
+        !other.sent &&
+        other.status === 'open' &&
+        other.request.symbol === symbol &&
+        other.request.side === side
+      );
+    });
+    if (index === -1) return undefined;
+    const [action] = this.queue.splice(index, 1);
+    return this.states.get((action as PortAction).clientOrderId);
+  }
+
+  private link(stop: LiveOrderState, takeProfit: LiveOrderState): void {
+    const list = {
+      listClientOrderId: orderListClientOrderId(stop.request.clientOrderId),
+      legIds: [stop.request.clientOrderId, takeProfit.request.clientOrderId] as [string, string],
+    };
+    stop.list = list;
+    takeProfit.list = list;
   }
 
   /** The exchange's report becomes the port's state; its new fills and the row go to the runner. */
@@ -274,8 +448,9 @@ export class LiveControlsPort implements ExecutionPort {
 
   /** The stored id of an order the controls name: their own names are hashed; ids the port knows pass as they are. */
   private idOf(name: string): string {
-    if (this.states.has(name)) return name;
-    return this.aliases.get(name) ?? riskOrderId(this.bot.id, name);
+    let id = this.states.has(name) ? name : (this.aliases.get(name) ?? riskOrderId(this.bot.id, name));
+    for (let next = this.successors.get(id); next !== undefined; next = this.successors.get(id)) id = next;
+    return id;
   }
 
   /** The bot's stop working on the exchange in this market (at most one: each new one replaces it). */
@@ -289,12 +464,46 @@ export class LiveControlsPort implements ExecutionPort {
     return undefined;
   }
 
+  /**
+   * The list's take profit working in this market at the same size and price (an adopted list, when the manager's
+   * stop was the working one). Asked at flush, not at submit: a take profit the manager re-sends beside a moved
+   * stop is not "the same" — both go in the new list.
+   */
+  private workingTakeProfitLike(order: OrderRequest): LiveOrderState | undefined {
+    for (const state of this.states.values()) {
+      const { request } = state;
+      const same =
+        request.symbol === order.symbol && request.qtyBase === order.qtyBase && request.limitPrice === order.limitPrice;
+      if (state.takeProfit && state.list !== null && state.onExchange && WORKING.has(state.status) && same) {
+        return state;
+      }
+    }
+    return undefined;
+  }
+
+  /** `state` was never sent: `working` answers for it from now on. */
+  private answerFor(state: LiveOrderState, working: LiveOrderState): void {
+    const { clientOrderId } = state.request;
+    const workingId = working.request.clientOrderId;
+    this.states.delete(clientOrderId);
+    this.successors.set(clientOrderId, workingId);
+    // A cancel the controls queued for it is one of the working order now.
+    this.queue = this.queue.map((action) =>
+      action.clientOrderId === clientOrderId ? { ...action, clientOrderId: workingId } : action,
+    );
+  }
+
   private workingStopLike(order: OrderRequest): LiveOrderState | undefined {
     const working = this.workingStopOf(order.symbol, order.side);
     if (working === undefined || !WORKING.has(working.status)) return undefined;
     const same = working.request.qtyBase === order.qtyBase && working.request.stopPrice === order.stopPrice;
     return same ? working : undefined;
   }
+}
+
+/** The risk manager names its take profits `<botId>:<symbol>:<time>:take-profit` (protective-stops.ts). */
+function isTakeProfitName(order: OrderRequest): boolean {
+  return order.type === 'limit' && order.side === 'sell' && order.clientOrderId.endsWith(':take-profit');
 }
 
 function rowOf(request: OrderRequest): Pick<Order, 'clientOrderId' | 'symbol' | 'side'> {

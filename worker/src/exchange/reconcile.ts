@@ -3,8 +3,10 @@
  * - every order Postgres does not hold as final is looked up on the exchange by client order id. The exchange's
  *   report is authoritative: its state and every trade Postgres lacks are recorded (idempotently); an order still
  *   working there is cancelled first (its decision is stale and nobody supervises it), never re-sent — except a
- *   protective stop, which is left working: it guards a position the bot still holds, and the restarted bot takes
- *   it over (live-controls-port.ts) instead of placing a second one;
+ *   protective stop or a leg of an OCO list (stop + take profit), which is left working: it guards a position the
+ *   bot still holds, and the restarted bot takes it over (live-controls-port.ts) instead of placing a second one.
+ *   A list's leg that filled while the worker was down lands as its fills (once), and the other leg as the
+ *   exchange reports it: expired, i.e. cancelled;
  * - an order the exchange explicitly does not know is closed as never arrived — only if Postgres never saw it
  *   acknowledged (`pending`); one Postgres holds as open that the exchange denies cannot be explained;
  * - no order under the bot's client order id prefix may still be working on the exchange once Postgres holds
@@ -25,7 +27,7 @@ import { recordVenueOrder } from './record-venue-order.ts';
 import type { Venue, VenueOrder } from './venue.ts';
 
 export type ReconcileOutcome =
-  /** `stopsKept`: protective stops still working on the exchange, left there for the bot to take over. */
+  /** `stopsKept`: protective stops and OCO legs still working on the exchange, left for the bot to take over. */
   | { status: 'reconciled'; ordersResolved: string[]; stopsKept: string[]; fillsRecovered: number }
   | { status: 'unreachable' | 'unexplained'; reason: string };
 
@@ -80,7 +82,7 @@ async function reconcile(database: Database, bot: Bot, venue: Venue): Promise<Re
       );
       continue;
     }
-    if (reported.status === 'open' && !isProtectiveStop(order)) {
+    if (reported.status === 'open' && !isProtective(order, reported)) {
       await venue.cancelOrder(order.clientOrderId, order.symbol);
       reported = await venue.findOrder(order.clientOrderId, order.symbol);
       if (reported === null) throw new Unexplained(`order ${order.clientOrderId} vanished from the exchange on cancel`);
@@ -117,8 +119,9 @@ async function checkFillsMatch(tx: ServiceScope, order: Order, reported: VenueOr
   }
 }
 
-function isProtectiveStop(order: Order): boolean {
-  return order.type === 'stop' && order.side === 'sell';
+/** A sell stop, or a sell leg of an order list (the take profit beside a stop): it guards the position. */
+function isProtective(order: Order, reported: VenueOrder): boolean {
+  return order.side === 'sell' && (order.type === 'stop' || reported.orderListId !== null);
 }
 
 /** `keptWorking`: orders Postgres holds as working (the stops left in place), not strays. */

@@ -14,6 +14,12 @@
  * gap still fills (a stop-limit a gap jumps over never fills: field notes §6, freqtrade#12984). A stop can replace
  * another in one request (Binance's cancelReplace, ccxt's editOrder): on spot the old stop locks the coins the new
  * one needs, so placing first is refused, and cancelling first would leave the position bare for a round trip.
+ *
+ * A stop and a take profit of one position go as one OCO order list (Binance's POST /api/v3/orderList/oco, which
+ * the installed ccxt offers only as its implicit privatePostOrderListOco, not as a unified method): a LIMIT_MAKER
+ * leg above the market and the stop leg below it share the quantity, locked once; when one fills the venue expires
+ * the other. Placed as idempotently as an order (its legs are looked up by client order id), cancelled whole with
+ * DELETE /api/v3/orderList.
  */
 import type { OrderRequest } from '@keel/core/execution/types.ts';
 import type { ExchangeRules } from '@keel/core/risk/exchange-constraints.ts';
@@ -39,6 +45,8 @@ export type VenueOrderStatus = 'open' | 'closed' | 'canceled' | 'expired' | 'rej
 export interface VenueOrder {
   clientOrderId: string;
   exchangeOrderId: string;
+  /** The exchange's id of the order list the order is a leg of; null: a plain order. */
+  orderListId: string | null;
   status: VenueOrderStatus;
   filledQtyBase: number;
   filledQuote: number;
@@ -48,6 +56,8 @@ export interface VenueOrder {
 /** Binance spot request weights (developers.binance.com, "Spot API" endpoint weights). */
 export const REQUEST_WEIGHT = {
   createOrder: 1,
+  createOrderList: 1,
+  cancelOrderList: 1,
   fetchOrder: 4,
   cancelOrder: 1,
   fetchMyTrades: 5,
@@ -55,6 +65,18 @@ export const REQUEST_WEIGHT = {
   fetchBalance: 20,
   loadMarkets: 20,
 } as const;
+
+/** An OCO list protecting a long position: a sell stop and a sell take profit (limit) of the same quantity. */
+export interface OcoListRequest {
+  listClientOrderId: string;
+  stop: OrderRequest;
+  takeProfit: OrderRequest;
+}
+
+export interface VenueOcoList {
+  stop: VenueOrder;
+  takeProfit: VenueOrder;
+}
 
 export interface VenueOptions {
   client: Exchange;
@@ -92,25 +114,63 @@ export class Venue {
    * Places an order under its client order id, or finds the one already placed; with its trades. `replacing`: the
    * client order id of a working order the venue cancels in the same request (cancelReplace).
    */
-  async placeOrder(order: OrderRequest, replacing?: string): Promise<VenueOrder> {
+  placeOrder(order: OrderRequest, replacing?: string): Promise<VenueOrder> {
+    return this.placeIdempotently(
+      async () => {
+        const created = await this.once(REQUEST_WEIGHT.createOrder, () => this.sendCreate(order, replacing));
+        return this.withTrades(created, order.symbol);
+      },
+      () => this.findOrder(order.clientOrderId, order.symbol),
+    );
+  }
+
+  /**
+   * Places an OCO list protecting a long position (a sell stop below the market, a sell take profit above it), or
+   * finds the one already placed: both legs, by their client order ids.
+   */
+  placeOcoList(list: OcoListRequest): Promise<VenueOcoList> {
+    return this.placeIdempotently(
+      async () => {
+        const answer = await this.once(REQUEST_WEIGHT.createOrderList, () => this.sendOcoList(list));
+        return this.ocoListFrom(answer, list);
+      },
+      async () => {
+        const stop = await this.findOrder(list.stop.clientOrderId, list.stop.symbol);
+        const takeProfit = await this.findOrder(list.takeProfit.clientOrderId, list.takeProfit.symbol);
+        return stop === null || takeProfit === null ? null : { stop, takeProfit };
+      },
+    );
+  }
+
+  /** Cancels both legs of a working OCO list (Binance's DELETE /api/v3/orderList by listClientOrderId). */
+  async cancelOcoList(listClientOrderId: string, symbol: string): Promise<void> {
+    await this.retried(REQUEST_WEIGHT.cancelOrderList, () =>
+      this.client.privateDeleteOrderList({ symbol: this.client.marketId(ccxtSymbol(symbol)), listClientOrderId }),
+    );
+  }
+
+  /**
+   * Sends `send` until it is answered, never twice blind: when a failure may hide an accepted request, `find` asks
+   * the venue by client order id first.
+   */
+  private async placeIdempotently<T>(send: () => Promise<T>, find: () => Promise<T | null>): Promise<T> {
     const settings = { ...DEFAULT_RETRY, ...this.retry };
     let last: ExchangeFailure | undefined;
     for (let attempt = 0; attempt < settings.attempts; attempt++) {
       const sentAt = Date.now();
       try {
-        const created = await this.once(REQUEST_WEIGHT.createOrder, () => this.sendCreate(order, replacing));
-        return await this.withTrades(created, order.symbol);
+        return await send();
       } catch (error) {
         last = classifyExchangeError(error);
         const ambiguous = last.kind === 'retryable' || isVenueDuplicateClientId(error);
         if (ambiguous) {
           // The venue may hold the order: its word decides; an explicit "unknown" is the only licence to re-send.
-          let found = await this.findOrder(order.clientOrderId, order.symbol);
+          let found = await find();
           if (found === null && last.kind === 'retryable') {
             // The request we gave up on may still be on its way; once it is older than the venue accepts
             // (Binance refuses any older than recvWindow), "unknown" is final and the id may be sent again.
             await settings.sleep(Math.max(0, sentAt + this.requestLifetimeMs() - Date.now()));
-            found = await this.findOrder(order.clientOrderId, order.symbol);
+            found = await find();
           }
           if (found !== null) return found;
           if (last.kind !== 'retryable') throw last;
@@ -185,6 +245,62 @@ export class Venue {
   }
 
   /**
+   * Binance's new-OCO fields for a sell list: above, the take profit as LIMIT_MAKER (it must not trade at once:
+   * a take profit the market already passed is refused); below, the stop as STOP_LOSS where the market lists it,
+   * else STOP_LOSS_LIMIT with its limit past the trigger (as a plain stop, sendCreate).
+   */
+  private sendOcoList(list: OcoListRequest): Promise<unknown> {
+    const { stop, takeProfit } = list;
+    const symbol = ccxtSymbol(stop.symbol);
+    const stopPrice = required(stop.stopPrice, stop, 'stopPrice');
+    const quantity = required(stop.qtyBase, stop, 'qtyBase');
+    const stopType = this.offers(symbol, 'STOP_LOSS') ? 'STOP_LOSS' : 'STOP_LOSS_LIMIT';
+    const takeProfitLeg = {
+      Type: 'LIMIT_MAKER',
+      ClientOrderId: takeProfit.clientOrderId,
+      Price: this.client.priceToPrecision(symbol, required(takeProfit.limitPrice, takeProfit, 'limitPrice')),
+    };
+    const stopLeg = {
+      Type: stopType,
+      ClientOrderId: stop.clientOrderId,
+      StopPrice: this.client.priceToPrecision(symbol, stopPrice),
+      ...(stopType === 'STOP_LOSS_LIMIT'
+        ? { Price: this.client.priceToPrecision(symbol, stopLimitPrice(stop)), TimeInForce: 'GTC' }
+        : {}),
+    };
+    const [above, below] = stop.side === 'sell' ? [takeProfitLeg, stopLeg] : [stopLeg, takeProfitLeg];
+    const prefixed = (position: string, leg: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(leg).map(([field, value]) => [`${position}${field}`, value]));
+    return this.client.privatePostOrderListOco({
+      symbol: this.client.marketId(symbol),
+      side: stop.side.toUpperCase(),
+      quantity: this.client.amountToPrecision(symbol, quantity),
+      listClientOrderId: list.listClientOrderId,
+      newOrderRespType: 'FULL',
+      ...prefixed('above', above),
+      ...prefixed('below', below),
+    });
+  }
+
+  /** The legs of Binance's order list report (orderReports), each parsed by ccxt as an order. */
+  private async ocoListFrom(answer: unknown, list: OcoListRequest): Promise<VenueOcoList> {
+    const reports = (answer as { orderReports?: unknown[] } | undefined)?.orderReports;
+    if (!Array.isArray(reports)) {
+      throw new ExchangeFailure('retryable', 'BadResponse', 'the exchange answered an order list without its orders');
+    }
+    const market = this.client.market(ccxtSymbol(list.stop.symbol));
+    const legs = reports.map((report) => this.client.parseOrder(report as Record<string, unknown>, market));
+    const leg = async (clientOrderId: string) => {
+      const found = legs.find((order) => order.clientOrderId === clientOrderId);
+      if (found === undefined) {
+        throw new ExchangeFailure('retryable', 'BadResponse', `the exchange's order list lacks ${clientOrderId}`);
+      }
+      return this.withTrades(found, list.stop.symbol);
+    };
+    return { stop: await leg(list.stop.clientOrderId), takeProfit: await leg(list.takeProfit.clientOrderId) };
+  }
+
+  /**
    * The market's trading rules in the risk manager's terms (price tick, lot step, minimum order value), from the
    * exchange's market list, so the stops it computes are prices and sizes the venue takes as they are.
    */
@@ -219,9 +335,11 @@ export class Venue {
             this.client.fetchMyTrades(ccxtSymbol(symbol), undefined, undefined, { orderId: order.id }),
           )
         : [];
+    const listId = (order.info as { orderListId?: unknown } | undefined)?.orderListId;
     return {
       clientOrderId: order.clientOrderId ?? '',
       exchangeOrderId: order.id,
+      orderListId: listId === undefined || listId === null || Number(listId) === -1 ? null : String(listId),
       status: (order.status ?? 'open') as VenueOrderStatus,
       filledQtyBase: filled,
       filledQuote: order.cost ?? 0,

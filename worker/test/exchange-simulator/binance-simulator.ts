@@ -2,7 +2,8 @@
  * A loopback Binance spot REST venue: the subset ccxt's `binance` class calls for loadMarkets, fetchTime,
  * fetchBalance, createOrder (newClientOrderId; MARKET, LIMIT, STOP_LOSS, STOP_LOSS_LIMIT with stopPrice), editOrder
  * (POST /api/v3/order/cancelReplace), fetchOrder / cancelOrder (orderId or origClientOrderId), fetchOpenOrders and
- * fetchMyTrades — in Binance's wire format, so the real ccxt client runs against it unchanged
+ * fetchMyTrades, and OCO order lists (POST /api/v3/orderList/oco, DELETE and GET /api/v3/orderList, which ccxt
+ * offers as privatePostOrderListOco / privateDeleteOrderList / privateGetOrderList) — in Binance's wire format, so the real ccxt client runs against it unchanged
  * (point `urls.api.public/private` at `${url}/api/v3`, which KEEL_EXCHANGE_URL_BINANCE does).
  *
  * Signed endpoints check X-MBX-APIKEY and the HMAC-SHA256 signature of the query (and form body) exactly as
@@ -15,11 +16,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import {
   formatAmount,
+  type NewSimulatedLeg,
+  type NewSimulatedOcoList,
   type NewSimulatedOrder,
   SimulatedAccount,
   type SimulatedMarket,
   type SimulatedOrder,
   SimulatedOrderError,
+  type SimulatedOrderList,
   type SimulatedOrderType,
   type SimulatedTrade,
 } from './simulated-account.ts';
@@ -91,10 +95,15 @@ export class BinanceSimulator {
     this.faults.clear();
   }
 
-  /** How many createOrder requests carried this client order id (one per order when nothing is re-sent blindly). */
+  /**
+   * How many order or order-list requests carried this client order id, as an order, a list or a list's leg (one
+   * per order when nothing is re-sent blindly).
+   */
   sendsOf(clientOrderId: string): number {
-    return this.calls.filter((call) => call.method === 'POST' && call.params.get('newClientOrderId') === clientOrderId)
-      .length;
+    const fields = ['newClientOrderId', 'listClientOrderId', 'aboveClientOrderId', 'belowClientOrderId'];
+    return this.calls.filter(
+      (call) => call.method === 'POST' && fields.some((field) => call.params.get(field) === clientOrderId),
+    ).length;
   }
 
   private takeFault(endpoint: string): SimulatorFault | undefined {
@@ -175,6 +184,25 @@ export class BinanceSimulator {
         const order = this.lookup(params);
         return ok(orderView(this.account.cancel(order.symbol, { orderId: order.orderId }, Date.now())));
       }
+      if (method === 'POST' && path === '/api/v3/orderList/oco') {
+        return ok(this.listView(this.account.placeOcoList(newOcoListRequest(params), Date.now())));
+      }
+      if (method === 'DELETE' && path === '/api/v3/orderList') {
+        const symbol = params.get('symbol') ?? '';
+        return ok(this.listView(this.account.cancelOrderList(symbol, listLookup(params), Date.now())));
+      }
+      if (method === 'GET' && path === '/api/v3/orderList') {
+        const list = this.account.orderLists.find((candidate) => {
+          const by = listLookup(params);
+          return (
+            (by.orderListId === undefined || candidate.orderListId === by.orderListId) &&
+            (by.listClientOrderId === undefined || candidate.listClientOrderId === by.listClientOrderId)
+          );
+        });
+        if (list === undefined) return { status: 400, body: { code: -2018, msg: 'Order list does not exist.' } };
+        const { orderReports: _, ...status } = this.listView(list);
+        return ok(status);
+      }
       if (method === 'GET' && path === '/api/v3/openOrders') {
         const symbol = params.get('symbol');
         return ok(
@@ -187,7 +215,9 @@ export class BinanceSimulator {
         const orderId = params.get('orderId');
         const account = this.account;
         const trades = account.tradesOf(params.get('symbol') ?? '', orderId === null ? undefined : Number(orderId));
-        return ok(trades.map(tradeView));
+        const listOf = (trade: SimulatedTrade) =>
+          account.findOrder(trade.symbol, { orderId: trade.orderId }).orderListId;
+        return ok(trades.map((trade) => tradeView(trade, listOf(trade))));
       }
       return { status: 404, body: { code: -1000, msg: `simulator: no route ${method} ${path}` } };
     } catch (error) {
@@ -269,6 +299,23 @@ export class BinanceSimulator {
     }
   }
 
+  /** Binance's order list report: the list's status, its legs, and each leg's report. */
+  private listView(list: SimulatedOrderList): Record<string, unknown> {
+    const legs = this.account.legsOf(list);
+    const done = list.listStatusType === 'ALL_DONE';
+    return {
+      orderListId: list.orderListId,
+      contingencyType: 'OCO',
+      listStatusType: list.listStatusType,
+      listOrderStatus: done ? 'ALL_DONE' : 'EXECUTING',
+      listClientOrderId: list.listClientOrderId,
+      transactionTime: list.transactionTime,
+      symbol: list.symbol,
+      orders: legs.map((leg) => ({ symbol: leg.symbol, orderId: leg.orderId, clientOrderId: leg.clientOrderId })),
+      orderReports: legs.map((leg) => ({ ...orderView(leg), transactTime: leg.updateTime })),
+    };
+  }
+
   private exchangeInfo(): unknown {
     return {
       timezone: 'UTC',
@@ -343,6 +390,36 @@ function newOrderRequest(params: URLSearchParams): NewSimulatedOrder {
   };
 }
 
+function newOcoListRequest(params: URLSearchParams): NewSimulatedOcoList {
+  const leg = (position: 'above' | 'below'): NewSimulatedLeg => {
+    const price = params.get(`${position}Price`);
+    const stopPrice = params.get(`${position}StopPrice`);
+    return {
+      type: (params.get(`${position}Type`) ?? '') as SimulatedOrderType,
+      clientOrderId: params.get(`${position}ClientOrderId`) ?? `sim-${position}-${Date.now()}`,
+      ...(price === null ? {} : { price }),
+      ...(stopPrice === null ? {} : { stopPrice }),
+    };
+  };
+  return {
+    symbol: params.get('symbol') ?? '',
+    side: params.get('side') === 'SELL' ? 'SELL' : 'BUY',
+    quantity: params.get('quantity') ?? '0',
+    listClientOrderId: params.get('listClientOrderId') ?? `sim-list-${Date.now()}`,
+    above: leg('above'),
+    below: leg('below'),
+  };
+}
+
+function listLookup(params: URLSearchParams): { orderListId?: number; listClientOrderId?: string } {
+  const orderListId = params.get('orderListId');
+  const listClientOrderId = params.get('listClientOrderId') ?? params.get('origClientOrderId');
+  return {
+    ...(orderListId === null ? {} : { orderListId: Number(orderListId) }),
+    ...(listClientOrderId === null ? {} : { listClientOrderId }),
+  };
+}
+
 function newOrderResponse(order: SimulatedOrder, trades: SimulatedTrade[]): unknown {
   return {
     ...orderView(order),
@@ -365,7 +442,7 @@ function orderView(order: SimulatedOrder): Record<string, unknown> {
   return {
     symbol: order.symbol,
     orderId: order.orderId,
-    orderListId: -1,
+    orderListId: order.orderListId,
     clientOrderId: order.clientOrderId,
     price: formatAmount(order.price),
     origQty: formatAmount(order.origQty),
@@ -386,12 +463,12 @@ function orderView(order: SimulatedOrder): Record<string, unknown> {
   };
 }
 
-function tradeView(trade: SimulatedTrade): Record<string, unknown> {
+function tradeView(trade: SimulatedTrade, orderListId: number): Record<string, unknown> {
   return {
     symbol: trade.symbol,
     id: trade.id,
     orderId: trade.orderId,
-    orderListId: -1,
+    orderListId,
     price: formatAmount(trade.price),
     qty: formatAmount(trade.qty),
     quoteQty: formatAmount(trade.quoteQty),

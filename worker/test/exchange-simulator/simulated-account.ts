@@ -10,6 +10,11 @@
  * limit leaves it unfilled, the risk field notes' #12984). A resting order locks what it could spend — the base of a
  * sell, the quote of a buy — so a second full-size sell is refused for insufficient balance, as on Binance. Stops
  * trigger when the test moves the price (setPrice), in the order they were placed.
+ *
+ * OCO order lists (Binance's POST /api/v3/orderList/oco), sells only: a LIMIT_MAKER leg above the market and a
+ * STOP_LOSS(_LIMIT) leg below it, sharing one quantity and locking it once. Whichever leg the price
+ * reaches first works as its own type would, and the other leg expires at that moment (Binance reports it EXPIRED);
+ * cancelling either leg, or the list, cancels both (CANCELED). A LIMIT_MAKER that would trade at once is refused.
  */
 import { addDecimal, divDecimal, mulDecimal, subDecimal } from '@keel/core/money/arithmetic.ts';
 import { compareDecimal, DECIMAL_ONE, DECIMAL_ZERO, type Decimal } from '@keel/core/money/decimal.ts';
@@ -36,7 +41,7 @@ export interface MatchingOptions {
   tradesPerOrder: number;
 }
 
-export type SimulatedOrderType = 'MARKET' | 'LIMIT' | 'STOP_LOSS' | 'STOP_LOSS_LIMIT';
+export type SimulatedOrderType = 'MARKET' | 'LIMIT' | 'LIMIT_MAKER' | 'STOP_LOSS' | 'STOP_LOSS_LIMIT';
 
 export type SimulatedOrderStatus = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED';
 
@@ -59,6 +64,36 @@ export interface SimulatedOrder {
   status: SimulatedOrderStatus;
   time: number;
   updateTime: number;
+  /** The order list it is a leg of; -1: none (Binance's value). */
+  orderListId: number;
+}
+
+export interface SimulatedOrderList {
+  orderListId: number;
+  listClientOrderId: string;
+  symbol: string;
+  /** Exchange order ids of the legs: [above, below] as placed. */
+  orderIds: number[];
+  /** EXEC_STARTED while both legs work; ALL_DONE once one filled or the list was cancelled. */
+  listStatusType: 'EXEC_STARTED' | 'ALL_DONE';
+  transactionTime: number;
+}
+
+/** One leg of a new OCO list: `price` for LIMIT_MAKER and STOP_LOSS_LIMIT, `stopPrice` for the stops. */
+export interface NewSimulatedLeg {
+  type: SimulatedOrderType;
+  clientOrderId: string;
+  price?: string;
+  stopPrice?: string;
+}
+
+export interface NewSimulatedOcoList {
+  symbol: string;
+  side: 'BUY' | 'SELL';
+  quantity: string;
+  listClientOrderId: string;
+  above: NewSimulatedLeg;
+  below: NewSimulatedLeg;
 }
 
 export interface SimulatedTrade {
@@ -88,6 +123,8 @@ export const INSUFFICIENT_BALANCE = 'Account has insufficient balance for reques
 export const DUPLICATE_ORDER = 'Duplicate order sent.';
 export const UNKNOWN_ORDER = 'Order does not exist.';
 export const STOP_WOULD_TRIGGER = 'Stop price would trigger immediately.';
+export const ORDER_LIST_PRICES = 'The relationship of the prices for the orders is not correct.';
+export const UNKNOWN_ORDER_LIST = 'Order list does not exist.';
 
 export interface NewSimulatedOrder {
   symbol: string;
@@ -109,6 +146,7 @@ export class SimulatedAccount {
   readonly balances = new Map<string, Decimal>();
   readonly orders: SimulatedOrder[] = [];
   readonly trades: SimulatedTrade[] = [];
+  readonly orderLists: SimulatedOrderList[] = [];
   matching: MatchingOptions = { takerFeeRate: '0.001', fillRatio: '1', tradesPerOrder: 1 };
   /**
    * Refuse a client order id already used, as Binance does for open orders. The chaos test turns it off, so a
@@ -119,7 +157,10 @@ export class SimulatedAccount {
   orderTypes: SimulatedOrderType[] = ['LIMIT', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT'];
   /** Order types the venue refuses to place, as Binance refuses a stop it finds invalid (a test's "stop refused"). */
   readonly refuseTypes = new Set<SimulatedOrderType>();
+  /** Refuse every OCO list, as Binance refuses one it finds invalid (a test's "list refused"). */
+  refuseOrderLists = false;
   private nextOrderId = 1000;
+  private nextOrderListId = 1;
   private nextTradeId = 5000;
 
   constructor(markets: SimulatedMarket[], balances: Record<string, string>) {
@@ -134,8 +175,14 @@ export class SimulatedAccount {
   /** What resting orders hold of `asset`: the base of resting sells, the quote of resting buys. */
   locked(asset: string): Decimal {
     let locked = DECIMAL_ZERO;
+    const listsCounted = new Set<number>();
     for (const order of this.orders) {
       if (!isResting(order)) continue;
+      // The legs of a list share one quantity: it is locked once.
+      if (order.orderListId !== -1) {
+        if (listsCounted.has(order.orderListId)) continue;
+        listsCounted.add(order.orderListId);
+      }
       const market = this.market(order.symbol);
       const left = subDecimal(order.origQty, order.executedQty);
       if (order.side === 'SELL' && market.baseAsset === asset) locked = addDecimal(locked, left);
@@ -223,9 +270,96 @@ export class SimulatedAccount {
     if (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED') {
       throw new SimulatedOrderError(-2011, 'Unknown order sent.');
     }
+    // Binance: cancelling one leg of an order list cancels the whole list.
+    if (order.orderListId !== -1) this.endList(this.orderListOf(order), 'CANCELED', now);
     order.status = 'CANCELED';
     order.updateTime = now;
     return order;
+  }
+
+  findOrderList(symbol: string, by: { orderListId?: number; listClientOrderId?: string }): SimulatedOrderList {
+    const list = this.orderLists.find(
+      (candidate) =>
+        candidate.symbol === symbol &&
+        (by.orderListId === undefined || candidate.orderListId === by.orderListId) &&
+        (by.listClientOrderId === undefined || candidate.listClientOrderId === by.listClientOrderId),
+    );
+    if (list === undefined) throw new SimulatedOrderError(-2011, UNKNOWN_ORDER_LIST);
+    return list;
+  }
+
+  legsOf(list: SimulatedOrderList): SimulatedOrder[] {
+    return list.orderIds.map((orderId) => this.findOrder(list.symbol, { orderId }));
+  }
+
+  /** Binance's DELETE /api/v3/orderList: both legs cancelled; a list already done is refused (-2011). */
+  cancelOrderList(
+    symbol: string,
+    by: { orderListId?: number; listClientOrderId?: string },
+    now: number,
+  ): SimulatedOrderList {
+    const list = this.findOrderList(symbol, by);
+    if (list.listStatusType === 'ALL_DONE') throw new SimulatedOrderError(-2011, 'Unknown order list sent.');
+    this.endList(list, 'CANCELED', now);
+    return list;
+  }
+
+  /**
+   * Binance's POST /api/v3/orderList/oco, for a sell: LIMIT_MAKER price above the market, stop trigger below it; the
+   * list's and both legs' client order ids are checked for duplicates; the quantity is locked once.
+   */
+  placeOcoList(request: NewSimulatedOcoList, now: number): SimulatedOrderList {
+    const market = this.market(request.symbol);
+    for (const leg of [request.above, request.below]) {
+      if (!this.orderTypes.includes(leg.type) && leg.type !== 'LIMIT_MAKER') {
+        throw new SimulatedOrderError(-1116, 'Invalid orderType.');
+      }
+      this.checkClientOrderId(leg.clientOrderId);
+    }
+    if (this.refuseOrderLists) throw new SimulatedOrderError(-2010, STOP_WOULD_TRIGGER);
+    if (this.orderLists.some((list) => list.listClientOrderId === request.listClientOrderId)) {
+      throw new SimulatedOrderError(-2010, DUPLICATE_ORDER);
+    }
+    // A bot protects long spot positions only: sell lists (a buy list's quote lock is not modelled).
+    if (request.side !== 'SELL') throw new SimulatedOrderError(-1106, 'simulator: only SELL order lists are modelled.');
+    const { above: limitLeg, below: stopLeg } = request;
+    if (limitLeg.type !== 'LIMIT_MAKER' || (stopLeg.type !== 'STOP_LOSS' && stopLeg.type !== 'STOP_LOSS_LIMIT')) {
+      throw new SimulatedOrderError(-1106, 'An OCO needs a LIMIT_MAKER leg and a STOP_LOSS or STOP_LOSS_LIMIT leg.');
+    }
+    const limitPrice = decimalFromString(required(limitLeg.price, 'price'));
+    const stopPrice = decimalFromString(required(stopLeg.stopPrice, 'stopPrice'));
+    if (stopLeg.type === 'STOP_LOSS_LIMIT') required(stopLeg.price, 'price');
+    const last = decimalFromString(market.priceQuote);
+    const pricesInOrder = compareDecimal(limitPrice, last) > 0 && compareDecimal(last, stopPrice) > 0;
+    if (!pricesInOrder) throw new SimulatedOrderError(-2010, ORDER_LIST_PRICES);
+    const quantity = decimalFromString(request.quantity);
+    if (compareDecimal(this.free(market.baseAsset), quantity) < 0) {
+      throw new SimulatedOrderError(-2010, INSUFFICIENT_BALANCE);
+    }
+
+    const list: SimulatedOrderList = {
+      orderListId: this.nextOrderListId++,
+      listClientOrderId: request.listClientOrderId,
+      symbol: request.symbol,
+      orderIds: [],
+      listStatusType: 'EXEC_STARTED',
+      transactionTime: now,
+    };
+    for (const leg of [request.above, request.below]) {
+      const order = this.newOrder(
+        { symbol: request.symbol, side: request.side, clientOrderId: leg.clientOrderId },
+        leg.type,
+        now,
+      );
+      order.origQty = quantity;
+      order.orderListId = list.orderListId;
+      if (leg.price !== undefined) order.price = decimalFromString(leg.price);
+      if (leg.stopPrice !== undefined) order.stopPrice = decimalFromString(leg.stopPrice);
+      this.orders.push(order);
+      list.orderIds.push(order.orderId);
+    }
+    this.orderLists.push(list);
+    return list;
   }
 
   /**
@@ -286,6 +420,7 @@ export class SimulatedAccount {
       if (!stopReached(order, price)) return;
       order.triggered = true;
       order.updateTime = now;
+      this.legActivated(order, now);
     }
     const left = subDecimal(order.origQty, order.executedQty);
     if (order.type === 'STOP_LOSS') {
@@ -304,11 +439,38 @@ export class SimulatedAccount {
     const reached =
       order.side === 'SELL' ? compareDecimal(price, order.price) >= 0 : compareDecimal(price, order.price) <= 0;
     if (!reached) return;
+    this.legActivated(order, now);
     // A limit resting before the price came to it fills at its own price, as maker; a marketable one takes at once.
-    const resting = order.updateTime < now || order.type === 'STOP_LOSS_LIMIT';
+    const resting = order.updateTime < now || order.type === 'STOP_LOSS_LIMIT' || order.type === 'LIMIT_MAKER';
     const fillPrice = resting ? order.price : price;
     this.splitIntoTrades(market, order, left, fillPrice, now, resting);
     order.status = 'FILLED';
+  }
+
+  /** A leg of a list triggered or is about to fill: the other legs expire now, and the list is done. */
+  private legActivated(order: SimulatedOrder, now: number): void {
+    if (order.orderListId === -1) return;
+    const list = this.orderListOf(order);
+    if (list.listStatusType === 'ALL_DONE') return;
+    list.listStatusType = 'ALL_DONE';
+    for (const leg of this.legsOf(list)) {
+      if (leg === order || !isResting(leg)) continue;
+      leg.status = 'EXPIRED';
+      leg.updateTime = now;
+    }
+  }
+
+  private endList(list: SimulatedOrderList, status: 'CANCELED', now: number): void {
+    list.listStatusType = 'ALL_DONE';
+    for (const leg of this.legsOf(list)) {
+      if (!isResting(leg)) continue;
+      leg.status = status;
+      leg.updateTime = now;
+    }
+  }
+
+  private orderListOf(order: SimulatedOrder): SimulatedOrderList {
+    return this.findOrderList(order.symbol, { orderListId: order.orderListId });
   }
 
   private newOrder(request: NewSimulatedOrder, type: SimulatedOrderType, now: number): SimulatedOrder {
@@ -328,6 +490,7 @@ export class SimulatedAccount {
       status: 'NEW',
       time: now,
       updateTime: now,
+      orderListId: -1,
     };
   }
 
@@ -420,6 +583,11 @@ function stopReached(order: SimulatedOrder, price: Decimal): boolean {
   return order.side === 'SELL'
     ? compareDecimal(price, order.stopPrice) <= 0
     : compareDecimal(price, order.stopPrice) >= 0;
+}
+
+function required(value: string | undefined, field: string): string {
+  if (value === undefined) throw new SimulatedOrderError(-1102, `Mandatory parameter '${field}' was not sent.`);
+  return value;
 }
 
 export function formatAmount(value: Decimal): string {
