@@ -17,6 +17,7 @@ import { benchMarketWebSocket } from './market-websocket.ts';
 import { benchNotifications } from './notifications.ts';
 import { benchPpo } from './ppo.ts';
 import { benchRisk } from './risk.ts';
+import { benchTakerFlow } from './taker-flow.ts';
 import { benchWorkerScale } from './worker-scale.ts';
 
 const benchmarks: Record<string, () => void | Promise<void>> = {
@@ -33,6 +34,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   notifications: benchNotifications,
   tiers: benchMarketDataTiers,
   'market-ws': benchMarketWebSocket,
+  'taker-flow': benchTakerFlow,
   'worker-scale': benchWorkerScale,
   faults: benchFaults,
   load: benchLoad,

@@ -3,17 +3,15 @@
  * `<symbol>@kline_<interval>` market stream), turned into closed candles (closing-klines.ts). The stream is `up`
  * while messages keep coming; a socket that fails, or stays silent for `stallMs` (open but stalled: ccxt's pings
  * still pass), is closed and opened again after a backoff with jitter, and the stream is `down` until a message
- * comes. Each reconnect makes a fresh ccxt client, so nothing cached from the old socket is read again.
- * The markets come from the REST client's process-wide copy (exchange-client.ts): connecting costs no request.
- * KEEL_EXCHANGE_WS_URL_<EXCHANGE> in `env` moves the exchange's websockets to another origin (tests: a loopback).
+ * comes. Each reconnect makes a fresh ccxt client (ccxt-pro-client.ts), so nothing cached from the old socket is
+ * read again.
  */
 import type { Candle } from '@keel/core/market/types.ts';
-import ccxt, { type Exchange } from 'ccxt';
-import { openExchangeClient } from '../exchange/exchange-client.ts';
-import { rebaseApiUrls } from '../exchange/exchange-url.ts';
+import type { Exchange } from 'ccxt';
 import { backoffDelayMs, DEFAULT_RETRY } from '../exchange/retry.ts';
 import type { Logger } from '../logger.ts';
 import { ccxtSymbol } from './ccxt-candle-fetcher.ts';
+import { connectProClient } from './ccxt-pro-client.ts';
 import { ClosingKlines } from './closing-klines.ts';
 
 export interface CcxtKlineStreamOptions {
@@ -48,22 +46,6 @@ export class KlineStreamStalledError extends Error {
 const DEFAULT_STALL_MS = 30_000;
 const DEFAULT_RECONNECT_MS = 1_000;
 const DEFAULT_MAX_RECONNECT_MS = 60_000;
-
-/** Whether ccxt.pro can stream `exchangeId`'s klines. */
-export function canStreamKlines(exchangeId: string): boolean {
-  const clientClass = proClientClass(exchangeId);
-  return clientClass !== undefined && new clientClass({}).has.watchOHLCV === true;
-}
-
-/** KEEL_EXCHANGE_WS_URL_<EXCHANGE>: a ws(s) origin, or undefined when unset. */
-export function exchangeWsUrlOverride(exchangeId: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const name = `KEEL_EXCHANGE_WS_URL_${exchangeId.toUpperCase()}`;
-  const value = env[name]?.trim();
-  if (value === undefined || value === '') return undefined;
-  const url = new URL(value);
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error(`${name} must be a ws(s) URL`);
-  return url.origin;
-}
 
 export class CcxtKlineStream {
   readonly name: string;
@@ -146,21 +128,8 @@ export class CcxtKlineStream {
     }
   }
 
-  private async connect(): Promise<Exchange> {
-    const { exchangeId, env } = this.options;
-    const restClient = await openExchangeClient({ exchangeId, ...(env === undefined ? {} : { env }) });
-    const clientClass = proClientClass(exchangeId);
-    if (clientClass === undefined) throw new Error(`ccxt.pro has no websocket client for "${exchangeId}"`);
-    const client = new clientClass({ options: { defaultType: 'spot' } });
-    client.setMarkets(restClient.markets);
-    const origin = exchangeWsUrlOverride(exchangeId, env);
-    if (origin !== undefined) {
-      const api = client.urls.api as unknown as Record<string, unknown>;
-      client.urls.api = { ...api, ws: rebaseApiUrls(api.ws, origin) } as unknown as typeof client.urls.api;
-      // ccxt refuses plain ws:// until its http agent is loaded.
-      if (origin.startsWith('ws:')) await client.loadHttpProxyAgent();
-    }
-    return client;
+  private connect(): Promise<Exchange> {
+    return connectProClient(this.options.exchangeId, this.options.env);
   }
 
   private async closeClient(): Promise<void> {
@@ -184,10 +153,4 @@ export class CcxtKlineStream {
       }
     });
   }
-}
-
-function proClientClass(exchangeId: string): (new (config: object) => Exchange) | undefined {
-  if (!Object.hasOwn(ccxt.pro, exchangeId)) return undefined;
-  const clientClass = (ccxt.pro as unknown as Record<string, unknown>)[exchangeId];
-  return typeof clientClass === 'function' ? (clientClass as new (config: object) => Exchange) : undefined;
 }

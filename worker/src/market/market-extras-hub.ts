@@ -6,11 +6,16 @@
  * max age. A poll that fails or brings an answer that fails its checks is logged with the reason (once per new
  * reason, and once when it recovers) and masks the reading until the next good one; it never reaches a bot as an
  * error. Replays and the synthetic market have no hub: their features stay masked.
+ * With `takerFlow`, each watched market also keeps one trade stream (taker-flow-stream.ts) whose taker buy/sell
+ * imbalance goes into the decision's signal vector (`taker_flow_imbalance`), not the 22 feature columns: the saved
+ * models read those, and a column more would change their input.
  */
+import { maskSignal, setSignal } from '@keel/core/signals/signal-vector.ts';
 import type { Logger } from '../logger.ts';
 import type { MarketExtrasSource, TimedReading } from './market-extras-source.ts';
 import { type PollLoop, startPollLoop } from './poll-loop.ts';
 import { ReadingHistory } from './reading-history.ts';
+import type { TakerFlowStream } from './taker-flow-stream.ts';
 
 export interface MarketExtrasHubOptions {
   source: MarketExtrasSource;
@@ -19,6 +24,8 @@ export interface MarketExtrasHubOptions {
   orderBookPollMs?: number | null;
   /** How often each watched market's funding rate is read; default 60 s; null: never (masked). */
   fundingPollMs?: number | null;
+  /** Opens the trade stream of a market when its first bot watches it; default none (the signal stays masked). */
+  takerFlow?: ((symbol: string) => TakerFlowStream) | null;
   /** Stamps failures; default Date.now. */
   now?: () => number;
 }
@@ -41,6 +48,7 @@ interface WatchedMarket {
   orderBook: ReadingHistory;
   funding: ReadingHistory;
   polls: PollLoop[];
+  takerFlow: TakerFlowStream | null;
   /** Per kind, the reason last logged for a masked reading; absent while it is fine. */
   problems: Map<ExtraKind, string>;
 }
@@ -50,6 +58,7 @@ export class MarketExtrasHub {
   private readonly logger: Logger;
   private readonly orderBookPollMs: number | null;
   private readonly fundingPollMs: number | null;
+  private readonly takerFlow: ((symbol: string) => TakerFlowStream) | null;
   private readonly now: () => number;
   private readonly markets = new Map<string, WatchedMarket>();
   private readonly stopping = new Set<Promise<void>>();
@@ -59,6 +68,7 @@ export class MarketExtrasHub {
     this.logger = options.logger;
     this.orderBookPollMs = options.orderBookPollMs === undefined ? DEFAULT_ORDER_BOOK_POLL_MS : options.orderBookPollMs;
     this.fundingPollMs = options.fundingPollMs === undefined ? DEFAULT_FUNDING_POLL_MS : options.fundingPollMs;
+    this.takerFlow = options.takerFlow ?? null;
     this.now = options.now ?? Date.now;
   }
 
@@ -86,12 +96,30 @@ export class MarketExtrasHub {
     return (kind === 'order book' ? market.orderBook : market.funding).at(decisionTimeMs);
   }
 
-  /** Sets (or clears: NaN) the engine's order book and funding for the candle of `symbol` closing at `decisionTimeMs`. */
-  applyTo(features: MarketExtrasSink, symbolIndex: number, symbol: string, decisionTimeMs: number): void {
+  /** The taker-flow imbalance of `symbol` known at `decisionTimeMs`, or null (masked). */
+  takerFlowAt(symbol: string, decisionTimeMs: number): TimedReading | null {
+    return this.markets.get(symbol)?.takerFlow?.readingAt(decisionTimeMs) ?? null;
+  }
+
+  /**
+   * Sets (or clears: NaN) the engine's order book and funding for the candle of `symbol` closing at
+   * `decisionTimeMs`, and the taker flow in the decision's `signals` vector when given (masked when unknown).
+   */
+  applyTo(
+    features: MarketExtrasSink,
+    symbolIndex: number,
+    symbol: string,
+    decisionTimeMs: number,
+    signals?: Float32Array,
+  ): void {
     const book = this.readingAt('order book', symbol, decisionTimeMs);
     features.setOrderBookImbalance(symbolIndex, book?.value ?? Number.NaN, book?.timeMs ?? decisionTimeMs);
     const funding = this.readingAt('funding rate', symbol, decisionTimeMs);
     features.setFundingRate(symbolIndex, funding?.value ?? Number.NaN, funding?.timeMs ?? decisionTimeMs);
+    if (signals === undefined) return;
+    const flow = this.takerFlowAt(symbol, decisionTimeMs);
+    if (flow === null) maskSignal(signals, 'taker_flow_imbalance');
+    else setSignal(signals, 'taker_flow_imbalance', flow.value);
   }
 
   /** Stops every poll (the worker's shutdown). */
@@ -107,9 +135,16 @@ export class MarketExtrasHub {
       orderBook: new ReadingHistory(),
       funding: new ReadingHistory(),
       polls: [],
+      takerFlow: null,
       problems: new Map(),
     };
     this.markets.set(symbol, market);
+    if (this.takerFlow !== null) {
+      const stream = this.takerFlow(symbol);
+      stream.start();
+      market.takerFlow = stream;
+      market.polls.push(stream);
+    }
     if (this.orderBookPollMs !== null) {
       market.polls.push(
         startPollLoop(this.orderBookPollMs, () =>

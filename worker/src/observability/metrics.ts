@@ -27,6 +27,8 @@ export function createWorkerMetrics() {
   collectDefaultMetrics({ register: registry });
   /** Close time (ms) of the newest candle seen, per market. */
   const newestCloseMs = new Map<string, { symbol: string; timeframe: string; closeMs: number }>();
+  /** Per market, the time up to which every trade is in (the taker-flow reading cannot be newer). */
+  const takerFlowCoveredMs = new Map<string, number>();
   let gauges: WorkerGaugeSources = { botsByBreakerState: () => new Map(), botsRunning: () => 0 };
 
   const metrics = {
@@ -56,6 +58,16 @@ export function createWorkerMetrics() {
       labelNames: ['channel', 'outcome'] as const,
       registers: [registry],
     }),
+    marketTrades: new Counter({
+      name: 'keel_market_trades_total',
+      help: 'Trades taken from the venue for the taker-flow reading, per market and source (rest, websocket).',
+      labelNames: ['symbol', 'source'] as const,
+      registers: [registry],
+    }),
+    /** Every trade of `symbol` up to `untilMs` is in (market/taker-flow-stream.ts). */
+    takerFlowCovered(symbol: string, untilMs: number): void {
+      takerFlowCoveredMs.set(symbol, Math.max(untilMs, takerFlowCoveredMs.get(symbol) ?? untilMs));
+    },
     /** A candle of `symbol`/`timeframe` closing at `closeMs` was seen. */
     candleSeen(symbol: string, timeframe: string, closeMs: number): void {
       const key = `${symbol} ${timeframe}`;
@@ -79,6 +91,17 @@ export function createWorkerMetrics() {
       for (const { symbol, timeframe, closeMs } of newestCloseMs.values()) {
         this.set({ symbol, timeframe }, (now - closeMs) / 1000);
       }
+    },
+  });
+  new Gauge({
+    name: 'keel_taker_flow_age_seconds',
+    help: 'Now minus the time up to which every trade is in: the age of the freshest taker-flow reading, per market.',
+    labelNames: ['symbol'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const now = Date.now();
+      for (const [symbol, untilMs] of takerFlowCoveredMs) this.set({ symbol }, (now - untilMs) / 1000);
     },
   });
   new Gauge({

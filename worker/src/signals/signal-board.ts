@@ -7,8 +7,10 @@
  * `fill` judges each reading against the decision's time, not the poll's: a reading older than its provider's
  * maxAgeMs at the decision is masked as stale, and one observed after the decision (a replayed candle from the
  * past) is masked too — a decision never sees a value from its future.
+ * It writes the signals from outside the exchange only (OUTSIDE_SIGNAL_NAMES): those of the decision's own market
+ * (MARKET_SIGNAL_NAMES) differ per market, and the MarketExtrasHub writes them.
  */
-import { SIGNAL_NAMES, type SignalName } from '@keel/core/signals/signal-names.ts';
+import { OUTSIDE_SIGNAL_NAMES, type SignalName } from '@keel/core/signals/signal-names.ts';
 import { maskSignal, setSignal } from '@keel/core/signals/signal-vector.ts';
 import type { Logger } from '../logger.ts';
 import { describeAge } from './polled-http-signals.ts';
@@ -60,7 +62,7 @@ export function signalBoard(options: SignalBoardOptions): SignalBoard {
   let timer: NodeJS.Timeout | null = null;
 
   for (const provider of options.providers) {
-    if (!(SIGNAL_NAMES as readonly string[]).includes(provider.name)) {
+    if (!(OUTSIDE_SIGNAL_NAMES as readonly string[]).includes(provider.name)) {
       options.logger.warn({ signal: provider.name }, 'signal provider for no known signal: ignored');
     }
   }
@@ -112,7 +114,7 @@ export function signalBoard(options: SignalBoardOptions): SignalBoard {
       await polling;
     },
     fill(vector, decisionTimeMs) {
-      return SIGNAL_NAMES.map((name) => {
+      return OUTSIDE_SIGNAL_NAMES.map((name) => {
         const signal = note(name, decisionTimeMs);
         if (signal.value === null) maskSignal(vector, name);
         else setSignal(vector, name, signal.value);

@@ -1,14 +1,9 @@
 /**
- * A loopback Binance spot market-stream server (what ccxt.pro's binance connects to at `urls.api.ws.spot`):
- * answers `{"method":"SUBSCRIBE","params":["btcusdt@kline_1m"],"id":N}` with `{"result":null,"id":N}`, then pushes
- * kline events in Binance's wire format (strings for prices, `x: true` on a kline's final update), raw as on
- * `/ws` connections or wrapped `{"stream":…,"data":…}` as on combined `/stream` connections.
- * Faults on demand: every socket dropped mid-stream, new connections refused, or a stall (sockets stay open,
- * answer pings, push nothing).
+ * Kline events of the loopback Binance market stream (loopback-market-stream-server.ts) in Binance's wire format
+ * (strings for prices, `x: true` on a kline's final update) on `<symbol>@kline_<interval>`.
  */
-import type { AddressInfo } from 'node:net';
 import type { Candle } from '@keel/core/market/types.ts';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { LoopbackMarketStreamServer } from './loopback-market-stream-server.ts';
 
 export interface LoopbackKlineStreamOptions {
   /** Binance interval name, e.g. `1m`. */
@@ -18,51 +13,17 @@ export interface LoopbackKlineStreamOptions {
   combined?: boolean;
 }
 
-interface Subscriber {
-  socket: WebSocket;
-  streams: Set<string>;
-}
-
-export class LoopbackKlineStreamServer {
-  /** While true, sockets stay open and answer pings, and nothing is sent (subscriptions are still taken). */
-  stalled = false;
-  /** While true, new connections are cut at once (the venue unreachable). */
-  refusing = false;
-  /** Connections accepted so far (a reconnect counts again). */
-  connections = 0;
-  url = '';
+export class LoopbackKlineStreamServer extends LoopbackMarketStreamServer {
   private readonly options: LoopbackKlineStreamOptions;
-  private readonly subscribers = new Set<Subscriber>();
-  private server: WebSocketServer | null = null;
 
   constructor(options: LoopbackKlineStreamOptions) {
+    super(options.combined ?? false);
     this.options = options;
-  }
-
-  async start(): Promise<string> {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    this.server = server;
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    server.on('connection', (socket) => this.accept(socket));
-    this.url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this.url;
-  }
-
-  async stop(): Promise<void> {
-    this.dropConnections();
-    await new Promise<void>((resolve) => (this.server === null ? resolve() : this.server.close(() => resolve())));
-  }
-
-  /** Kills every socket without a close frame, as a network cut does. */
-  dropConnections(): void {
-    for (const subscriber of this.subscribers) subscriber.socket.terminate();
-    this.subscribers.clear();
   }
 
   /** How many open sockets subscribed to `symbol`'s klines (e.g. `BTCUSDT`). */
   subscribedTo(symbol: string): number {
-    const stream = this.streamName(symbol);
-    return [...this.subscribers].filter((subscriber) => subscriber.streams.has(stream)).length;
+    return this.subscribersOf(this.streamName(symbol));
   }
 
   /**
@@ -80,8 +41,6 @@ export class LoopbackKlineStreamServer {
   }
 
   push(symbol: string, candle: Candle, closed: boolean): void {
-    if (this.stalled) return;
-    const stream = this.streamName(symbol);
     const event = {
       e: 'kline',
       E: candle.time + (closed ? this.options.candleMs : 1),
@@ -106,31 +65,10 @@ export class LoopbackKlineStreamServer {
         B: '0',
       },
     };
-    const message = JSON.stringify(this.options.combined === true ? { stream, data: event } : event);
-    for (const subscriber of this.subscribers) {
-      if (subscriber.streams.has(stream)) subscriber.socket.send(message);
-    }
+    this.broadcast(this.streamName(symbol), event);
   }
 
   private streamName(symbol: string): string {
     return `${symbol.toLowerCase()}@kline_${this.options.interval}`;
-  }
-
-  private accept(socket: WebSocket): void {
-    if (this.refusing) {
-      socket.terminate();
-      return;
-    }
-    this.connections++;
-    const subscriber: Subscriber = { socket, streams: new Set() };
-    this.subscribers.add(subscriber);
-    socket.on('close', () => this.subscribers.delete(subscriber));
-    socket.on('message', (data) => {
-      const request = JSON.parse(String(data)) as { method?: string; params?: string[]; id?: number };
-      if (request.method === 'SUBSCRIBE') for (const stream of request.params ?? []) subscriber.streams.add(stream);
-      if (request.method === 'UNSUBSCRIBE')
-        for (const stream of request.params ?? []) subscriber.streams.delete(stream);
-      if (!this.stalled) socket.send(JSON.stringify({ result: null, id: request.id }));
-    });
   }
 }

@@ -17,10 +17,14 @@ describe('marketExtrasFor', () => {
     expect(marketExtrasFor(live, {}, silentLogger)).toBeNull();
   });
 
-  it('takes its levels from the environment and is off when both polls are', () => {
+  it('takes its levels from the environment and is off when every poll is', async () => {
     const env = { ...LIVE_ENV, KEEL_ORDER_BOOK_LEVELS: '50', KEEL_FUNDING_POLL_MS: 'off' };
     expect(marketExtrasFor(live, env, silentLogger)?.source.description).toMatch(/\(50 levels\)/);
-    expect(marketExtrasFor(live, { ...env, KEEL_ORDER_BOOK_POLL_MS: 'off' }, silentLogger)).toBeNull();
+    const tradesOnly = marketExtrasFor(live, { ...env, KEEL_ORDER_BOOK_POLL_MS: 'off' }, silentLogger);
+    expect(tradesOnly).not.toBeNull();
+    await tradesOnly?.stop();
+    const allOff = { ...env, KEEL_ORDER_BOOK_POLL_MS: 'off', KEEL_TRADE_POLL_MS: 'off' };
+    expect(marketExtrasFor(live, allOff, silentLogger)).toBeNull();
   });
 
   it.each([
@@ -29,6 +33,7 @@ describe('marketExtrasFor', () => {
       /KEEL_ORDER_BOOK_POLL_MS must be a whole number of ms ≥ 1000, or "off", got "500"/,
     ],
     [{ KEEL_FUNDING_POLL_MS: 'hourly' }, /KEEL_FUNDING_POLL_MS must be a whole number of ms/],
+    [{ KEEL_TRADE_POLL_MS: '10s' }, /KEEL_TRADE_POLL_MS must be a whole number of ms ≥ 1000, or "off", got "10s"/],
     [{ KEEL_ORDER_BOOK_LEVELS: '0' }, /KEEL_ORDER_BOOK_LEVELS must be a whole number from 1 to 5000, got "0"/],
   ])('refuses %j with a clear message', (bad, message) => {
     expect(() => marketExtrasFor(live, { ...LIVE_ENV, ...bad }, silentLogger)).toThrow(message);

@@ -22,6 +22,18 @@ describe('websocketChoice', () => {
     expect(websocketChoice('bit2c', {})).toEqual({ enabled: false, reason: 'ccxt.pro cannot stream bit2c klines' });
   });
 
+  it('decides for trades by what ccxt.pro can stream of them, with the same switch', () => {
+    expect(websocketChoice('binance', {}, 'trades')).toEqual({ enabled: true });
+    expect(websocketChoice('bit2c', {}, 'trades')).toEqual({
+      enabled: false,
+      reason: 'ccxt.pro cannot stream bit2c trades',
+    });
+    expect(websocketChoice('binance', { KEEL_MARKET_WS: 'off' }, 'trades')).toEqual({
+      enabled: false,
+      reason: 'KEEL_MARKET_WS=off',
+    });
+  });
+
   it('does not mix a moved REST API with the real websocket, unless the websocket is moved too', () => {
     const restMoved = { KEEL_EXCHANGE_URL_BINANCE: 'http://127.0.0.1:9100' };
     expect(websocketChoice('binance', restMoved)).toEqual({

@@ -3,7 +3,7 @@
  * written from the latest readings and judged at the decision's time (stale, or from the decision's future: masked),
  * and every signal listed with its value or the reason it is masked. Fear & Greed runs against a loopback API.
  */
-import { SIGNAL_NAMES } from '@keel/core/signals/signal-names.ts';
+import { OUTSIDE_SIGNAL_NAMES } from '@keel/core/signals/signal-names.ts';
 import { createSignalVector, signalValue } from '@keel/core/signals/signal-vector.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, silentLogger } from '../../src/logger.ts';
@@ -62,7 +62,7 @@ describe('signal board', () => {
     expect(board.fill(vector, clock.nowMs)[0]).toMatchObject({ name: 'fear_greed', maskedBecause: 'not read yet' });
     await board.poll();
     const notes = board.fill(vector, PUBLISHED_MS + 2 * HOUR_MS);
-    expect(notes.map((note) => note.name)).toEqual([...SIGNAL_NAMES]);
+    expect(notes.map((note) => note.name)).toEqual([...OUTSIDE_SIGNAL_NAMES]);
     expect(notes[0]).toEqual({ name: 'fear_greed', available: true, value: 20, maskedBecause: null });
     expect(notes.find((note) => note.name === 'btc_dominance')).toEqual({
       name: 'btc_dominance',
@@ -70,7 +70,7 @@ describe('signal board', () => {
       value: null,
       maskedBecause: 'not configured (set COINGECKO_URL=https://api.coingecko.com)',
     });
-    for (const name of SIGNAL_NAMES.slice(1)) expect(signalValue(vector, name)).toBeNaN();
+    for (const name of OUTSIDE_SIGNAL_NAMES.slice(1)) expect(signalValue(vector, name)).toBeNaN();
   });
 
   it('judges a reading at the decision time: stale after its max age, masked before its observation', async () => {
@@ -117,7 +117,7 @@ describe('signals from the environment', () => {
       },
       createLogger({ name: 'test', destination }),
     );
-    expect(providers.map((provider) => provider.name)).toEqual([...SIGNAL_NAMES]);
+    expect(providers.map((provider) => provider.name)).toEqual([...OUTSIDE_SIGNAL_NAMES]);
     expect(providers.every((provider) => Number.isFinite(provider.maxAgeMs))).toBe(true);
     expect(lines.join('\n')).toMatch(/"whaleAlert":"on"/);
     for (const key of ['cg-key-1', 'wa-key-2', 'es-key-3']) expect(lines.join('\n')).not.toContain(key);

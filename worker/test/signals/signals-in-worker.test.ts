@@ -6,7 +6,7 @@
  * never sees its future) and after; the API is asked once for both bots.
  */
 
-import { SIGNAL_NAMES } from '@keel/core/signals/signal-names.ts';
+import { OUTSIDE_SIGNAL_NAMES } from '@keel/core/signals/signal-names.ts';
 import type { Database } from '@keel/db';
 import { inProcessBus } from '@keel/realtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,7 +105,7 @@ describe.skipIf(!process.env.DATABASE_URL && !databaseRequired)('signals in the 
     let sawFearGreed = 0;
     for (const decision of decisions) {
       const signals = (decision.rationale as { signals: StoredSignal[] }).signals;
-      expect(signals.map((signal) => signal.name)).toEqual([...SIGNAL_NAMES]);
+      expect(signals.map((signal) => signal.name)).toEqual([...OUTSIDE_SIGNAL_NAMES]);
       const fearGreed = signals[0] as StoredSignal;
       const ageMs = decision.time.getTime() - publishedMs;
       if (ageMs >= 0 && ageMs <= 36 * HOUR_MS) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FEATURE_INDEX } from '../features/feature-names.ts';
+import { createSignalVector, setSignal } from '../signals/signal-vector.ts';
 import { AggressiveAgent } from './aggressive.ts';
 import { contextWith, emptyDecision, featureVector, withFeatures } from './testing/feature-vectors.ts';
 
@@ -49,5 +50,37 @@ describe('aggressive agent', () => {
 
   it('holds on a quiet market', () => {
     expect(decide(featureVector({ log_return_4_z: 0.2, stochastic_k: -0.1 })).out.action).toBe('hold');
+  });
+
+  describe('leaning lightly on the taker flow', () => {
+    /** M = 0.3·(1.5/1.5) + 0.2·(0.3/1.5) = 0.34: short of the 0.4 entry by less than the flow's 0.1. */
+    const nearEntry = featureVector({ log_return_4_z: 1.5, log_return_1_z: 0.3 });
+
+    function decideWith(features: Float32Array, takerFlow: number | null) {
+      const agent = new AggressiveAgent(['BTC-USDT'], { warmupCandles: 0 });
+      const signals = createSignalVector();
+      if (takerFlow !== null) setSignal(signals, 'taker_flow_imbalance', takerFlow);
+      const out = emptyDecision();
+      agent.onCandle({ ...contextWith(features), signals }, out);
+      return out;
+    }
+
+    it('buys near-entry momentum when takers are buying, and not when they sell or the signal is masked', () => {
+      expect(decideWith(nearEntry, null).action).toBe('hold');
+      expect(decideWith(nearEntry, -1).action).toBe('hold');
+      expect(decideWith(nearEntry, 1)).toMatchObject({ action: 'buy', reason: 'aggressive: upward momentum' });
+      expect(decideWith(nearEntry, 0.5).action).toBe('hold');
+    });
+
+    it('decides exactly as without signals when the flow is masked (backtests)', () => {
+      for (const features of [momentum, nearEntry, featureVector({ log_return_4_z: -1.5 })]) {
+        expect(decideWith(features, null)).toEqual(decide(features).out);
+      }
+    });
+
+    it('never decides on the flow alone: a flat market holds at full imbalance either way', () => {
+      expect(decideWith(featureVector({}), 1).action).toBe('hold');
+      expect(decideWith(featureVector({}), -1).action).toBe('hold');
+    });
   });
 });

@@ -9,10 +9,15 @@
  *   equity), confidence 0.5 + 0.5·strength.
  * - Sell everything as soon as momentum fades: M ≤ −0.15; confidence 0.5 + 0.5·|M + breakout|.
  * - Hold otherwise, and through the feature warm-up.
+ * - Order flow (signals/: the taker buy/sell imbalance of the symbol's last minute of trades, when the live worker
+ *   has it): the smoothed M gains 0.1·taker_flow_imbalance before the thresholds — takers buying is momentum
+ *   starting, but a minute of trades is a nudge on an hourly decision, never a reason alone (a full imbalance
+ *   moves M by a quarter of the entry threshold). Masked (always in backtests): M is unchanged.
  * The score is smoothed over a day before the thresholds apply (score-smoothing.ts), and the holding rules of
  * holding-period.ts apply to every decision: no top-ups while long, own exits only after MIN_HOLDING_CANDLES.
  */
 import { FEATURE_INDEX, FEATURE_NAMES } from '../features/feature-names.ts';
+import { signalValue } from '../signals/signal-vector.ts';
 import { type Decision, type DecisionContext, holdDecision } from '../strategy/types.ts';
 import type { RuleAgentOptions } from './agent-options.ts';
 import { featuresFor } from './features-required.ts';
@@ -37,6 +42,8 @@ const EXIT_MOMENTUM = -0.3;
 const BAND_EDGE = 1;
 const BREAKOUT_WEIGHT = 0.25;
 const MIN_EXPOSURE = 0.5;
+/** Weight of the order-flow signal on the smoothed score: light, next to any feature term's 0.15–0.3. */
+const TAKER_FLOW_WEIGHT = 0.1;
 
 export class AggressiveAgent implements Agent {
   readonly name = 'aggressive' as const;
@@ -63,7 +70,10 @@ export class AggressiveAgent implements Agent {
     const band = 0.15 * unitSignal(percentB, 1);
     const stochastic = 0.15 * unitSignal(features[STOCHASTIC] as number, 0.6);
     const symbolIndex = context.symbolIndex;
-    const momentum = this.smoothing.update(symbolIndex, return4 + return1 + macd + band + stochastic);
+    const smoothed = this.smoothing.update(symbolIndex, return4 + return1 + macd + band + stochastic);
+    const takerFlow = signalValue(context.signals, 'taker_flow_imbalance');
+    // After the smoothing, so the day-long EMA is the same with or without the signal; masked: M is untouched.
+    const momentum = Number.isNaN(takerFlow) ? smoothed : smoothed + TAKER_FLOW_WEIGHT * takerFlow;
     const outsideBand = percentB >= BAND_EDGE || percentB <= -BAND_EDGE;
     const volumeStrength = outsideBand ? BREAKOUT_WEIGHT * unitInterval(unitSignal(features[VOLUME] as number, 2)) : 0;
     const breakout = momentum >= 0 ? volumeStrength : -volumeStrength;

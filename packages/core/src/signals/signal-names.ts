@@ -1,20 +1,28 @@
 /**
- * The market signals from outside the exchange that may reach a decision, each as two columns of the signal vector
+ * The market signals beyond the candles that may reach a decision, each as two columns of the signal vector
  * (signal-vector.ts): `<name>`, the reading scaled to about [−1, 1] (0 when masked), and `<name>_available`, 1 or 0 —
  * the FeatureEngine's `funding_rate` / `funding_available` convention, kept apart from its 22 feature columns.
  * Backtests have no signals: every one is masked there, so a strategy must behave as before when a flag is 0.
+ * Two kinds: signals from outside the exchange, the same for every market (the worker's SignalBoard writes them),
+ * and signals of the decision's own market from the exchange's data (its MarketExtrasHub writes them per market).
  *
  * The scales say which raw value counts as a full-strength signal; they were set from each source's documented
  * range, not fitted to any data.
  */
 
-export const SIGNAL_NAMES = [
+/** From outside the exchange, one value for every market. */
+export const OUTSIDE_SIGNAL_NAMES = [
   'fear_greed',
   'market_cap_change_24h',
   'btc_dominance',
   'whale_exchange_netflow',
   'eth_block_fullness',
 ] as const;
+
+/** Of the decision's market, from the exchange's own data. */
+export const MARKET_SIGNAL_NAMES = ['taker_flow_imbalance'] as const;
+
+export const SIGNAL_NAMES = [...OUTSIDE_SIGNAL_NAMES, ...MARKET_SIGNAL_NAMES] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
 
 export const SIGNAL_INDEX = Object.fromEntries(SIGNAL_NAMES.map((name, index) => [name, index])) as Record<
@@ -49,6 +57,8 @@ export const SIGNAL_SCALES: Record<SignalName, (raw: number) => number> = {
   whale_exchange_netflow: (usd) => Math.tanh(usd / WHALE_NETFLOW_SCALE_USD),
   /** Etherscan's mean gasUsedRatio of recent blocks, 0 … 1 (EIP-1559 targets 0.5). */
   eth_block_fullness: (ratio) => clampUnit(2 * ratio - 1),
+  /** (taker buy − taker sell) / (buy + sell) base volume of the market's trades over the last minute, −1 … 1. */
+  taker_flow_imbalance: (imbalance) => clampUnit(imbalance),
 };
 
 export function isSignalName(name: string): name is SignalName {
