@@ -361,6 +361,17 @@ const HEADER = [
   'worker restarts',
 ];
 
+/** FAULTS_ONLY="<scenario name>" runs that scenario alone (printed only: RESULTS.md keeps the full table). */
+function scenariosToRun(): Scenario[] {
+  const only = process.env.FAULTS_ONLY;
+  if (only === undefined || only === '') return scenarios;
+  const chosen = scenarios.filter((scenario) => scenario.name === only);
+  if (chosen.length === 0) {
+    throw new Error(`FAULTS_ONLY: no scenario named "${only}" (${scenarios.map((s) => s.name).join(', ')})`);
+  }
+  return chosen;
+}
+
 export async function benchFaults(): Promise<void> {
   const services = await startOwnServices('faults');
   const database = await createDatabase({ url: services.databaseUrl, maxConnections: 4 });
@@ -373,7 +384,7 @@ export async function benchFaults(): Promise<void> {
     simulator.account.refuseDuplicateClientIds = false;
     const stack: Stack = { services, database, simulator, dataDir, bufferRoot };
     const outcomes: Outcome[] = [];
-    for (const scenario of scenarios) {
+    for (const scenario of scenariosToRun()) {
       const outcome = await runScenario(stack, scenario);
       outcomes.push(outcome);
       console.log(`faults: ${scenario.name} done`);
@@ -385,6 +396,7 @@ export async function benchFaults(): Promise<void> {
       outcome.workerExits.map((exit) => `- ${outcome.scenario.name}: the worker exited (${exit}) and was restarted`),
     );
     for (const exit of exits) console.log(exit);
+    if (outcomes.length < scenarios.length) return;
     writeResultsSection(
       'faults',
       'Faults (`npm run bench -- faults`)',

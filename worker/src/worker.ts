@@ -25,7 +25,7 @@
  */
 
 import type { BreakerState } from '@keel/core/risk/types.ts';
-import type { Bot, Database } from '@keel/db';
+import { type Bot, type Database, DatabaseUnreachableError } from '@keel/db';
 import type { StreamBus } from '@keel/realtime';
 import { BotRunner } from './bots/bot-runner.ts';
 import { equityBatcher } from './bots/equity-batcher.ts';
@@ -180,6 +180,16 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     failed.set(botId, { attempts, retryAt: Date.now() + backoff });
   };
   const mayStart = (botId: string) => (failed.get(botId)?.retryAt ?? 0) <= Date.now();
+  /**
+   * Held here, not running, and free to start now: set aside while the database was away, past a failure's backoff,
+   * or left when a write about it failed. attendHeld hands them to handleAll, which starts or stops each as it says.
+   */
+  /**
+   * Runners stopped by a lost lease that are still finishing the candle in hand: the bot is not started here again
+   * until they are done, so two runners of one bot never write side by side in this process.
+   */
+  const halting = new Map<string, Promise<void>>();
+  const dueHeldNotRunning = () => [...held].filter((botId) => !running.has(botId) && mayStart(botId));
   let stopping = false;
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<void> = Promise.resolve();
@@ -213,7 +223,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         });
   const events = observedEvents({ metrics, notifier, breakerStates });
   const signals = options.signals ?? signalBoard({ providers: signalsFromEnv(env, logger), logger });
-  const marketExtras = options.marketExtras === undefined ? marketExtrasFor(source, env, logger) : options.marketExtras;
+  const marketExtras =
+    options.marketExtras === undefined ? marketExtrasFor(source, env, logger, metrics) : options.marketExtras;
   signals.start();
   channels.start();
   const summaries = notifier === null ? null : startDailySummaries({ database, notifier, logger });
@@ -283,6 +294,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       marketExtras,
     });
     const candleMs = timeframeMs(bot.timeframe);
+    for (const symbol of bot.symbols) {
+      const closed = hub.closed(symbol, bot.timeframe);
+      // Its failure, if any, is the runner's own (tick() handles it); the promise needs no other watcher.
+      if (closed.index >= 0) void runner.catchUpClosed(closed.series, closed.index);
+    }
     const unsubscribe = bot.symbols.map((symbol) =>
       hub.subscribe(symbol, bot.timeframe, (series, index) => {
         metrics.candleSeen(symbol, bot.timeframe, (series.time[index] as number) + candleMs);
@@ -321,11 +337,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       if (state === 'paused') events.botPaused(bot, reason ?? 'paused by its owner');
     }
     const ids = bots.map((bot) => bot.id);
-    if (releaseLease) for (const id of ids) held.delete(id);
     await database.asService(async (tx) => {
       if (releaseLease) await tx.bots.releaseLeases(ids, workerId, { state, reason });
       else await tx.bots.reportStates(ids, state, reason);
     });
+    // Only once released: had the write failed, the bots stay held and a later round stops them again.
+    if (releaseLease) for (const id of ids) held.delete(id);
     for (const bot of bots) {
       if (state === 'error' && reason !== null) events.error(bot, reason);
       announce(bot, state, reason);
@@ -362,9 +379,16 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
 
   async function startIfDue(bot: Bot): Promise<void> {
     if (running.has(bot.id) || !mayStart(bot.id)) return;
+    await halting.get(bot.id);
+    if (running.has(bot.id)) return;
     try {
       await startBot(bot);
     } catch (error) {
+      if (error instanceof DatabaseUnreachableError) {
+        // Not the bot's fault: it stays held and starts in the first round that reaches the database.
+        logger.warn({ botId: bot.id, error: error.message }, 'bot start deferred: the database is unreachable');
+        return;
+      }
       markFailed(bot.id);
       logger.error({ botId: bot.id, error: String(error) }, 'bot could not start');
       await stopBot(bot, 'error', String(error).slice(0, 500));
@@ -373,6 +397,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
 
   async function tick(): Promise<void> {
     for (const [botId, entry] of running) {
+      if (entry.runner.failure instanceof DatabaseUnreachableError) {
+        await setAside(botId, entry);
+        continue;
+      }
       if (entry.runner.failure !== null) {
         markFailed(botId);
         const paused = entry.runner.failure instanceof BotPausedError;
@@ -413,14 +441,32 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       logger.warn({ botId }, 'lease lost: stopping the bot here');
       for (const unsubscribe of entry.unsubscribe) unsubscribe();
       running.delete(botId);
+      halting.set(
+        botId,
+        entry.runner.halt().finally(() => halting.delete(botId)),
+      );
     }
+  }
+
+  /**
+   * A runner stopped because the database went away (a restart, a failover): its bot did nothing wrong, so it is
+   * neither marked failed nor reported in error. The runner goes (its state is in the database up to its last
+   * committed candle); the lease stays, and attendHeld starts the bot afresh once the database answers, restoring
+   * from what was committed and catching up on the candles it missed.
+   */
+  async function setAside(botId: string, entry: Running): Promise<void> {
+    for (const unsubscribe of entry.unsubscribe) unsubscribe();
+    await entry.runner.drain();
+    running.delete(botId);
+    logger.warn({ botId }, 'database unreachable: bot set aside until it answers');
   }
 
   /** The held bots whose desired state, reported state or kill switches call for handling: a few, not thousands. */
   async function attendHeld(): Promise<void> {
     const ids = [...held];
     const killSwitched = await leases.asService((tx) => tx.bots.killSwitched(ids));
-    const attention = await leases.asService((tx) => tx.bots.needingAttention(ids, [...killSwitched.keys()]));
+    const alsoIds = [...killSwitched.keys(), ...dueHeldNotRunning()];
+    const attention = await leases.asService((tx) => tx.bots.needingAttention(ids, alsoIds));
     await handleAll(attention, killSwitched);
   }
 

@@ -39,6 +39,8 @@ export type DatabaseOptions =
       maxConnections?: number;
       /** Named prepared statements (default true); false behind a transaction-mode pooler. */
       prepare?: boolean;
+      /** Longest wait for a transaction to begin before it is given up as unreachable (default 30 s). */
+      beginTimeoutMs?: number;
     }
   | {
       /** In-process PGlite; without dataDir, in memory. */
@@ -91,6 +93,7 @@ function postgresOptions(options: Extract<DatabaseOptions, { url: string }>) {
     url: options.url,
     ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
     ...(options.prepare === undefined ? {} : { prepare: options.prepare }),
+    ...(options.beginTimeoutMs === undefined ? {} : { beginTimeoutMs: options.beginTimeoutMs }),
   };
 }
 

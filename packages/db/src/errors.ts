@@ -48,6 +48,21 @@ export class NotFoundError extends Error {
   }
 }
 
+/**
+ * The database could not be reached or dropped the connection (refused, reset, shut down, restarting): nothing about
+ * the statement was wrong, and the same work can be tried again once it answers. Whether a transaction that was in
+ * flight committed is unknown, so callers retry from state they read back, never by replaying blindly.
+ */
+export class DatabaseUnreachableError extends Error {
+  readonly code: string;
+
+  constructor(message: string, code: string) {
+    super(message);
+    this.name = 'DatabaseUnreachableError';
+    this.code = code;
+  }
+}
+
 /** Input refused before it reached the database (zod), naming the field. */
 export class InvalidInputError extends Error {
   constructor(message: string) {
@@ -76,13 +91,53 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+// Socket errors, postgres.js's own connection codes, and the SQLSTATEs of a server going away: class 08
+// (connection exception), 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now (starting up).
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+const CONNECTION_EXCEPTION_CLASS = /^08/;
+
+/** 55000 is a broad class; with this message it is a database closed to connections (maintenance, failover). */
+const NOT_ACCEPTING_CONNECTIONS = /is not currently accepting connections/;
+
+/** Whether the error says the database went away or turned connections away, rather than refused the statement. */
+function isUnreachable(code: string, message: string | undefined): boolean {
+  if (UNREACHABLE_CODES.has(code) || (code.length === 5 && CONNECTION_EXCEPTION_CLASS.test(code))) return true;
+  // 53300 too_many_connections: the server is full for now, as transient as a restart.
+  if (code === '53300') return true;
+  return code === '55000' && message !== undefined && NOT_ACCEPTING_CONNECTIONS.test(message);
+}
+
 /** The driver's error (postgres.js PostgresError or PGlite DatabaseError) as a Keel error, parameters removed. */
 export function toDatabaseError(error: unknown): Error {
-  if (error instanceof DatabaseError || error instanceof NotFoundError || error instanceof InvalidInputError) {
+  if (
+    error instanceof DatabaseError ||
+    error instanceof DatabaseUnreachableError ||
+    error instanceof NotFoundError ||
+    error instanceof InvalidInputError
+  ) {
     return error;
   }
   const fields = (typeof error === 'object' && error !== null ? error : {}) as DriverErrorFields;
   const code = text(fields.code);
+  if (code !== undefined && isUnreachable(code, text(fields.message))) {
+    return new DatabaseUnreachableError(`database unreachable: ${text(fields.message) ?? code}`, code);
+  }
   if (code === undefined || !/^[0-9A-Z]{5}$/.test(code))
     return error instanceof Error ? error : new Error(String(error));
   const constraint = text(fields.constraint) ?? text(fields.constraint_name);

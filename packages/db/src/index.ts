@@ -10,6 +10,7 @@ export { DataDirLockedError } from './drivers/pglite-driver.ts';
 export {
   ConstraintViolationError,
   DatabaseError,
+  DatabaseUnreachableError,
   InvalidInputError,
   NotFoundError,
   PermissionDeniedError,

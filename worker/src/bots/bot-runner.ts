@@ -17,10 +17,12 @@
  * in the paper broker, before any of them can fill (fills come from the next candle on); its events go to the audit
  * trail, and a breaker move or an anomaly to the bot's observers. Decisions the risk stage refused are recorded too.
  * Candles at or before `resumeAfter` (already processed by an earlier run) and candles a late-joining bot catches
- * up on only warm the strategy up: nothing is filled, decided or written for them, and the risk manager starts
- * from the bot's equity when it resumes (its peak, breaker and return history are not rebuilt from the past).
+ * up on only warm the strategy up: nothing is filled or decided for them, and the risk manager starts from the
+ * bot's equity when it resumes (its peak, breaker and return history are not rebuilt from the past). A resumed bot's
+ * candles that closed after `resumeAfter` while it was not running (a database outage, a restart) are too late to
+ * trade on, but each gets its equity point, marked at its close (bookMissed), so the equity curve has no hole.
  * Candles are handled one at a time per bot (a queue), whichever market they come from.
- * A live bot runs under the same risk manager (less the take profit: risk-for-bot.ts), its controls' orders going to
+ * A live bot runs under the same risk manager (stop + take profit as one OCO list), its controls' orders going to
  * the exchange through LiveControlsPort: each candle first asks the exchange about its working orders (a stop that
  * triggered has filled), and what the controls placed or cancelled is carried out right after they ran; an entry's
  * fills reach the controls before its provisional stop is placed, so the stop is sized on what was bought.
@@ -152,6 +154,8 @@ export class BotRunner {
   private queue: Promise<void> = Promise.resolve();
   /** The error that stopped this bot, if any; the worker reports it and releases the bot. */
   failure: Error | null = null;
+  /** Set by halt(): no further candle is started (the one in hand is finished). */
+  private halted = false;
 
   private constructor(options: BotRunnerOptions, ledger: Ledger, resumeAfter: number, riskTolerance: RiskTolerance) {
     this.bot = options.bot;
@@ -242,16 +246,30 @@ export class BotRunner {
 
   /** Candle `index` of `series` closed (a feed's listener): queued behind this bot's earlier candles. */
   onCandle(series: CandleSeries, index: number): Promise<void> {
+    return this.enqueue(() => this.catchUp(series, index, true));
+  }
+
+  /** Runs `work` after this bot's earlier candles; its error stops the bot (`failure`), never the queue. */
+  private enqueue(work: () => Promise<void>): Promise<void> {
     this.queue = this.queue.then(async () => {
-      if (this.failure !== null) return;
+      if (this.failure !== null || this.halted) return;
       try {
-        await this.catchUp(series, index);
+        await work();
       } catch (error) {
         this.failure = error instanceof Error ? error : new Error(String(error));
         this.logger.error({ botId: this.bot.id, error: String(error) }, 'bot stopped on error');
       }
     });
     return this.queue;
+  }
+
+  /**
+   * Candles up to `index` closed before this bot subscribed (it was restarted mid-stream): caught up at once, as
+   * the past they are (warm-up, and equity points for those after its last booked one), without waiting for the
+   * market's next candle. Queued like a candle, so it runs before any candle delivered after it.
+   */
+  catchUpClosed(series: CandleSeries, index: number): Promise<void> {
+    return this.enqueue(() => this.catchUp(series, index, false));
   }
 
   /** Whether its decisions read the feature vector (and so the market extras of its symbols). */
@@ -264,16 +282,43 @@ export class BotRunner {
     return this.queue;
   }
 
-  private async catchUp(series: CandleSeries, index: number): Promise<void> {
+  /**
+   * Stops taking candles: the one in hand is finished (its writes complete or fail), the rest of a catch-up and
+   * every queued candle are dropped. For a bot that must stop here at once (its lease is gone); drain() then
+   * resolves as soon as the candle in hand is done.
+   */
+  halt(): Promise<void> {
+    this.halted = true;
+    return this.queue;
+  }
+
+  /** Candles from this bot's next one up to `index`; the last is traded when `tradeLast` (it just closed). */
+  private async catchUp(series: CandleSeries, index: number, tradeLast: boolean): Promise<void> {
     const symbolIndex = this.bot.symbols.indexOf(series.symbol);
     let warmedUp = 0;
     for (let i = this.nextIndex[symbolIndex] as number; i <= index; i++) {
-      const live = i === index && (series.time[i] as number) > this.resumeAfter;
+      const time = series.time[i] as number;
+      if (this.halted) return;
+      const live = tradeLast && i === index && time > this.resumeAfter;
       if (live) await this.trade(symbolIndex, series, i);
-      else this.warmUp(symbolIndex, series, i);
+      else {
+        this.warmUp(symbolIndex, series, i);
+        if (Number.isFinite(this.resumeAfter) && time > this.lastEquityTime) await this.bookMissed(time);
+      }
       this.nextIndex[symbolIndex] = i + 1;
       if (!live && ++warmedUp % WARM_UP_CANDLES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  /**
+   * A candle that closed after this bot's last booked one while it was not running (a database outage, a worker
+   * restart): too late to decide on, but its equity point is booked, marked at its close, so the curve has no hole.
+   * (-Infinity: a bot that never ran has nothing missed; its history is warm-up only.)
+   */
+  private async bookMissed(time: number): Promise<void> {
+    const booked = await this.book({ fills: [], orders: [], time, writeEquity: true });
+    this.lastEquityTime = time;
+    if (booked.equity !== null) this.publish('equity', booked.equity);
   }
 
   private warmUp(symbolIndex: number, series: CandleSeries, index: number): void {
@@ -326,7 +371,9 @@ export class BotRunner {
     await this.recordControls();
 
     const decisionTime = time + this.candleMs;
-    if (this.features !== null) this.marketExtras?.applyTo(this.features, symbolIndex, series.symbol, decisionTime);
+    if (this.features !== null) {
+      this.marketExtras?.applyTo(this.features, symbolIndex, series.symbol, decisionTime, this.signalVector);
+    }
     const signalNotes = this.signals?.fill(this.signalVector, decisionTime) ?? null;
     const decideStart = performance.now();
     const intent = this.pipeline.onCandleClosed(symbolIndex, series, index, this.ledger, decisionTime);

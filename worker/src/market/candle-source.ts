@@ -11,6 +11,11 @@ export interface MarketFeed {
   /** The candles so far (a replay: all of them). */
   readonly series: CandleSeries;
   subscribe(listener: CandleListener): () => void;
+  /**
+   * Index in `series` of the newest candle that has closed and that a subscriber joining now will not be handed
+   * (delivered already, or history): -1 when none. A bot (re)started mid-stream catches up to it at once.
+   */
+  closedIndex(): number;
   start(): void;
   stop(): Promise<void>;
 }

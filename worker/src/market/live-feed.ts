@@ -63,6 +63,10 @@ export class LiveFeed {
     return () => this.listeners.delete(listener);
   }
 
+  closedIndex(): number {
+    return this.length - 1;
+  }
+
   start(): void {
     this.running ??= this.run();
   }

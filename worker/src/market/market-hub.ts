@@ -1,4 +1,5 @@
 /** One feed per market (symbol and timeframe: a ReplayFeed, or a LiveFeed from a live source), made on first subscription and shared by all bots. */
+import type { CandleSeries } from '@keel/core/market/types.ts';
 import type { CandleRecorder } from './candle-recorder.ts';
 import type { CandleSource, MarketFeed } from './candle-source.ts';
 import { type CandleListener, ReplayFeed, type ReplaySpeed } from './replay-feed.ts';
@@ -51,6 +52,12 @@ export class MarketHub {
 
   subscribe(symbol: string, timeframe: string, listener: CandleListener): () => void {
     return this.feed(symbol, timeframe).subscribe(listener);
+  }
+
+  /** The market's candles and the index of its newest closed one that a new subscriber will not be handed. */
+  closed(symbol: string, timeframe: string): { series: CandleSeries; index: number } {
+    const feed = this.feed(symbol, timeframe);
+    return { series: feed.series, index: feed.closedIndex() };
   }
 
   /** Begins the replay of every market subscribed to so far (markets already playing go on). */

@@ -47,6 +47,10 @@ export class ReplayFeed {
     return () => this.listeners.delete(listener);
   }
 
+  closedIndex(): number {
+    return Math.max(this.delivered, this.firstIndex - 1);
+  }
+
   /** Begins the replay (once). */
   start(): void {
     this.running ??= this.play();

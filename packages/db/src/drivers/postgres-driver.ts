@@ -4,7 +4,7 @@
  * (auth.uid() tolerates the empty setting it keeps).
  */
 import postgres from 'postgres';
-import { toDatabaseError } from '../errors.ts';
+import { DatabaseUnreachableError, toDatabaseError } from '../errors.ts';
 import {
   APPLY_SESSION_SQL,
   type Driver,
@@ -23,6 +23,8 @@ export interface PostgresDriverOptions {
    * PgBouncer), which cannot keep them.
    */
   prepare?: boolean;
+  /** Longest wait for a transaction to begin (a free connection, its BEGIN answered); default 30 s. */
+  beginTimeoutMs?: number;
 }
 
 type Sql = postgres.Sql | postgres.TransactionSql;
@@ -47,31 +49,106 @@ function executorOver(sql: Sql, prepare: boolean): Executor {
   };
 }
 
+/**
+ * Seconds a new connection may take to be ready. A connection opened while the server restarts can hang until this
+ * runs out, holding up whatever waits for it (a worker's lease round): postgres.js's 30 s default is longer than a
+ * restart takes, so give up sooner and let the caller's next round try again.
+ */
+const CONNECT_TIMEOUT_S = 10;
+
+/**
+ * postgres.js can strand a transaction that waits for a connection when the server drops it: the promise never
+ * settles, and every later one on that connection waits too (seen here on a restart, most often on a one-connection
+ * pool; porsager/postgres#1195 is the same for reserve()). A worker waiting on it would stop for good. So a
+ * transaction that has not begun within this time is given up as unreachable and the pool is replaced by a fresh
+ * one (the old one ends in the background once its work is done). Only the wait to begin is bounded, never the
+ * work: a stranded BEGIN answered later refuses the work (rolled back) rather than run it behind the caller's back.
+ */
+const DEFAULT_BEGIN_TIMEOUT_MS = 30_000;
+/** Seconds the replaced pool's transactions in flight get to finish before its connections are closed. */
+const REPLACED_POOL_GRACE_S = 30;
+
+class AbandonedTransaction extends Error {}
+
+/** A wait to begin with a deadline: `expired` rejects after `ms` unless `begin()` came first. */
+interface BeginDeadline {
+  /** Called once the transaction has its connection; false when the caller has already given up. */
+  begin(): boolean;
+  readonly expired: Promise<never>;
+  clear(): void;
+}
+
+function beginDeadline(ms: number, onExpiry: () => void): BeginDeadline {
+  let state: 'waiting' | 'begun' | 'abandoned' = 'waiting';
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      if (state !== 'waiting') return;
+      state = 'abandoned';
+      onExpiry();
+      reject(new DatabaseUnreachableError(`no transaction could begin within ${ms} ms`, 'BEGIN_TIMEOUT'));
+    }, ms);
+  });
+  // Nobody may be listening any more when it expires (the transaction won the race): that is not an error.
+  expired.catch(() => {});
+  return {
+    begin() {
+      if (state === 'abandoned') return false;
+      state = 'begun';
+      clearTimeout(timer);
+      return true;
+    },
+    expired,
+    clear: () => clearTimeout(timer),
+  };
+}
+
 export function postgresDriver(options: PostgresDriverOptions): Driver {
   const prepare = options.prepare ?? true;
-  const sql = postgres(options.url, {
-    max: options.maxConnections ?? 10,
-    prepare,
-    onnotice: () => {},
-    // Rows keep the database's column names; timestamps come back as Date, numeric and int8 as text.
-    transform: { undefined: null },
-  });
+  const beginTimeoutMs = options.beginTimeoutMs ?? DEFAULT_BEGIN_TIMEOUT_MS;
+  const openPool = () =>
+    postgres(options.url, {
+      max: options.maxConnections ?? 10,
+      connect_timeout: CONNECT_TIMEOUT_S,
+      prepare,
+      onnotice: () => {},
+      // Rows keep the database's column names; timestamps come back as Date, numeric and int8 as text.
+      transform: { undefined: null },
+    });
+  let sql = openPool();
+  /** A wait to begin on `pool` ran out: later transactions get a fresh pool (once, however many waits ran out). */
+  function replacePool(pool: postgres.Sql): void {
+    if (sql !== pool) return;
+    sql = openPool();
+    // Not awaited: end() may never settle on a broken pool (porsager/postgres#1097).
+    pool.end({ timeout: REPLACED_POOL_GRACE_S }).catch(() => {});
+  }
+  const deadlineOn = (pool: postgres.Sql) => beginDeadline(beginTimeoutMs, () => replacePool(pool));
+
   return {
     kind: 'postgres',
     async transaction<T>(settings: SessionSettings, work: (executor: Executor) => Promise<T>): Promise<T> {
+      const pool = sql;
+      const deadline = deadlineOn(pool);
+      const transaction = pool.begin(async (tx) => {
+        if (!deadline.begin()) throw new AbandonedTransaction('the caller gave this transaction up before it began');
+        const executor = executorOver(tx, prepare);
+        if (settings.role !== null) await executor.query(APPLY_SESSION_SQL, sessionParameters(settings));
+        const scoped = scopedExecutor(executor);
+        try {
+          return await work(scoped.executor);
+        } finally {
+          scoped.end();
+        }
+      });
+      // Once given up, the transaction settles (if ever) with nobody waiting for it.
+      transaction.catch(() => {});
       try {
-        return (await sql.begin(async (tx) => {
-          const executor = executorOver(tx, prepare);
-          if (settings.role !== null) await executor.query(APPLY_SESSION_SQL, sessionParameters(settings));
-          const scoped = scopedExecutor(executor);
-          try {
-            return await work(scoped.executor);
-          } finally {
-            scoped.end();
-          }
-        })) as T;
+        return (await Promise.race([transaction, deadline.expired])) as T;
       } catch (error) {
         throw toDatabaseError(error);
+      } finally {
+        deadline.clear();
       }
     },
     /**
@@ -84,7 +161,19 @@ export function postgresDriver(options: PostgresDriverOptions): Driver {
      * its commit's outcome through `transaction`.
      */
     async readOnce(settings, text, params) {
-      const reserved = await sql.reserve();
+      const pool = sql;
+      const deadline = deadlineOn(pool);
+      const reserving = pool.reserve();
+      // A connection reserved after the caller gave up goes straight back to the pool.
+      reserving.then((late) => deadline.begin() || late.release()).catch(() => {});
+      let reserved: postgres.ReservedSql;
+      try {
+        reserved = await Promise.race([reserving, deadline.expired]);
+      } catch (error) {
+        throw toDatabaseError(error);
+      } finally {
+        deadline.clear();
+      }
       try {
         const replies = await Promise.allSettled([
           reserved.unsafe('begin'),
