@@ -11,6 +11,7 @@ import { benchEdge } from './edge.ts';
 import { benchFaults } from './faults.ts';
 import { benchFeatures } from './features.ts';
 import { benchIndicators } from './indicators.ts';
+import { benchLeaseAudit } from './lease-audit.ts';
 import { benchLoad } from './load.ts';
 import { benchMarketDataTiers } from './market-data-tiers.ts';
 import { benchMarketWebSocket } from './market-websocket.ts';
@@ -31,6 +32,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   risk: benchRisk,
   ppo: benchPpo,
   db: benchDatabase,
+  'lease-audit': benchLeaseAudit,
   notifications: benchNotifications,
   tiers: benchMarketDataTiers,
   'market-ws': benchMarketWebSocket,
