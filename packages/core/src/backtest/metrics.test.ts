@@ -70,6 +70,22 @@ describe('computeMetrics in its fused passes', () => {
       }),
     );
   });
+
+  it('gives the same through flat stretches, where the equity repeats (a backtest out of the market)', () => {
+    const stretch = fc.tuple(fc.double({ min: 1, max: 1e6, noNaN: true }), fc.integer({ min: 1, max: 20 }));
+    fc.assert(
+      fc.property(fc.array(stretch, { maxLength: 40 }), (stretches) => {
+        const equity = stretches.flatMap(([value, length]) => Array.from({ length }, () => value));
+        const metrics = computeMetrics(curve(equity), [], 0, HOUR);
+        const returns = periodReturns(Float64Array.from(equity));
+        const periodsPerYear = (365.25 * 24 * HOUR) / HOUR;
+        expect(metrics.sharpe).toBe(sharpeRatio(returns, periodsPerYear));
+        expect(metrics.sortino).toBe(sortinoRatio(returns, periodsPerYear));
+        expect(metrics.maxDrawdown).toBe(maxDrawdownOf(Float64Array.from(equity)));
+        expect(metrics.var95).toBe(historicalVar(returns, 0.05));
+      }),
+    );
+  });
 });
 
 describe('drawdown', () => {

@@ -103,7 +103,12 @@ function walkCurve(equity: Float64Array): { returns: Float64Array; returnSum: nu
   for (let i = 0; i < equity.length; i++) {
     const value = equity[i] as number;
     if (i > 0) {
-      const periodReturn = value / (equity[i - 1] as number) - 1;
+      const previous = equity[i - 1] as number;
+      // A candle that left the equity unchanged (flat, mostly) returns exactly +0 (x / x − 1 for finite x ≠ 0),
+      // which `returns` already holds and which leaves the sum as it is, and repeats the last point's drawdown
+      // against the same peak: both divisions are skipped without changing any result.
+      if (value === previous && previous !== 0 && Number.isFinite(previous)) continue;
+      const periodReturn = value / previous - 1;
       returns[i - 1] = periodReturn;
       returnSum += periodReturn;
     }

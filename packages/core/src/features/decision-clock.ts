@@ -16,12 +16,21 @@ export class DecisionClock {
     this.candleMs = new Float64Array(symbolCount).fill(Number.POSITIVE_INFINITY);
   }
 
-  /** The close of the candle of `symbolIndex` opening at `openTime`; call once per candle, in order. */
-  closeTime(symbolIndex: number, openTime: number): number {
-    if (!Number.isNaN(this.givenCandleMs)) return openTime + this.givenCandleMs;
+  /**
+   * Learns from the candle of `symbolIndex` opening at `openTimes[index]`; call once per candle, in order. It takes
+   * the time by column and index, and returns nothing: a number crossing a call V8 does not inline is boxed (an
+   * allocation), and the feature engine calls this on every candle.
+   */
+  observe(symbolIndex: number, openTimes: Float64Array, index: number): void {
+    const openTime = openTimes[index] as number;
     const step = openTime - (this.previousTimes[symbolIndex] as number);
     this.previousTimes[symbolIndex] = openTime;
     if (step < (this.candleMs[symbolIndex] as number)) this.candleMs[symbolIndex] = step;
+  }
+
+  /** The close of the candle of `symbolIndex` opening at `openTime`, with the length learned so far. */
+  closeTime(symbolIndex: number, openTime: number): number {
+    if (!Number.isNaN(this.givenCandleMs)) return openTime + this.givenCandleMs;
     const candleMs = this.candleMs[symbolIndex] as number;
     return candleMs === Number.POSITIVE_INFINITY ? openTime : openTime + candleMs;
   }

@@ -122,7 +122,7 @@ export class FeatureEngine implements FeatureSource {
   /** The order-book and funding columns: masked (0) until a value is set, then under the staleness rule. */
   private writeOptionalData(symbolIndex: number, series: CandleSeries, index: number, out: Float32Array): void {
     // The clock learns every symbol's candle length from the first candle on, whether or not data comes.
-    const decisionTime = this.clock.closeTime(symbolIndex, series.time[index] as number);
+    this.clock.observe(symbolIndex, series.time, index);
     if (!this.optionalDataSet) {
       out[ORDER_BOOK_IMBALANCE] = 0;
       out[ORDER_BOOK_AVAILABLE] = 0;
@@ -130,6 +130,7 @@ export class FeatureEngine implements FeatureSource {
       out[FUNDING_AVAILABLE] = 0;
       return;
     }
+    const decisionTime = this.clock.closeTime(symbolIndex, series.time[index] as number);
     const imbalance = this.orderBookImbalance.read(symbolIndex, decisionTime);
     out[ORDER_BOOK_IMBALANCE] = clampFeature(imbalance, -1, 1);
     out[ORDER_BOOK_AVAILABLE] = Number.isNaN(imbalance) ? 0 : 1;

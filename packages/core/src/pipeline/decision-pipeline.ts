@@ -81,7 +81,7 @@ export class DecisionPipeline {
     portfolio: PortfolioView,
     decisionTime: number,
   ): OrderRequest | null {
-    const { strategy, features, risk, botId, sizing, onDecision } = this.options;
+    const { strategy, features } = this.options;
     const context = this.context;
     context.symbolIndex = symbolIndex;
     context.series = series;
@@ -91,7 +91,22 @@ export class DecisionPipeline {
     context.equityQuote = portfolio.equityQuote;
     if (this.controls !== null) context.riskMode = this.controls.mode;
     strategy.onCandle(context, this.decision);
-    if (this.decision.action === 'hold') return null;
+    return this.decision.action === 'hold' ? null : this.sizeAndReview(symbolIndex, series, portfolio, decisionTime);
+  }
+
+  /**
+   * The rare rest of onCandleClosed, for a decision that is not hold: sizing, risk, audit. Kept out of the per-candle
+   * body so that V8, which inlines that body into the backtester's loop within one bytecode budget, spends the budget
+   * on the strategy and portfolio reads every candle makes rather than on this path (a call left out of the budget
+   * boxes its number arguments and result: an allocation per candle).
+   */
+  private sizeAndReview(
+    symbolIndex: number,
+    series: CandleSeries,
+    portfolio: PortfolioView,
+    decisionTime: number,
+  ): OrderRequest | null {
+    const { risk, botId, sizing, onDecision } = this.options;
     const intent = orderForDecision(
       this.decision,
       series.symbol,

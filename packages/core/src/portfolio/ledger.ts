@@ -85,9 +85,11 @@ export class Ledger {
   /** 1 where averageEntryNumbers predates the last fill of that market: refreshed by averageEntryPriceAt. */
   private readonly averageEntryStale: Uint8Array;
   private readonly marks: Float64Array;
-  /** equityQuote as last summed, and whether a mark or fill has changed it since. */
+  /**
+   * cash + Σ qty × mark in numbers, over the marks set with mark(); NaN if an open position has no mark. Summed
+   * again whenever a fill or a mark of an open position changes it, and read as a plain field (see equityQuote).
+   */
   private equityNumber = Number.NaN;
-  private equityStale = true;
 
   constructor(options: LedgerOptions) {
     this.initialCashQuoteExact = parseInitialCash(options.initialCashQuote);
@@ -110,6 +112,7 @@ export class Ledger {
     this.averageEntryNumbers = new Float64Array(this.symbols.length).fill(Number.NaN);
     this.averageEntryStale = new Uint8Array(this.symbols.length);
     this.marks = new Float64Array(this.symbols.length).fill(Number.NaN);
+    this.refreshEquity();
   }
 
   // ── fast number views (hot loop) ──
@@ -120,15 +123,18 @@ export class Ledger {
   }
 
   /**
-   * cash + Σ qty × mark in numbers, over the marks set with mark(). NaN if an open position has no mark. Kept
-   * until the next mark or fill: the backtester and the pipeline read it several times per time step.
+   * cash + Σ qty × mark in numbers, over the marks set with mark(). NaN if an open position has no mark. The
+   * backtester and the pipeline read it several times per candle; it is summed when it changes rather than when
+   * read, so that reading it is a field load: a getter that V8 leaves as a call (it inlines only within a
+   * budget) returns its number boxed, which is an allocation per candle.
    */
   get equityQuote(): number {
-    if (this.equityStale) {
-      this.equityNumber = this.sumEquity();
-      this.equityStale = false;
-    }
     return this.equityNumber;
+  }
+
+  /** Sums the equity again: after a fill, or a new mark of an open position. */
+  private refreshEquity(): void {
+    this.equityNumber = this.sumEquity();
   }
 
   private sumEquity(): number {
@@ -167,7 +173,8 @@ export class Ledger {
   /** Sets the price open positions are valued at (usually the last close). */
   mark(symbolIndex: number, priceQuote: number): void {
     this.marks[symbolIndex] = priceQuote;
-    this.equityStale = true;
+    // A flat market's mark is not in the sum (sumEquity skips it): the equity stands.
+    if (this.qtyNumbers[symbolIndex] !== 0) this.refreshEquity();
   }
 
   markPriceAt(symbolIndex: number): number {
@@ -206,9 +213,14 @@ export class Ledger {
   symbolIndex(symbol: string): number {
     const symbols = this.symbols;
     // Read on every candle: for the few markets of a run a scan (usually one pointer comparison) beats hashing.
+    // The lookup and its error are a call of their own, which keeps this small enough to inline in hot loops.
     if (symbols.length <= SCANNED_SYMBOLS_MAX) {
       for (let index = 0; index < symbols.length; index++) if (symbols[index] === symbol) return index;
     }
+    return this.lookUpSymbolIndex(symbol);
+  }
+
+  private lookUpSymbolIndex(symbol: string): number {
     const index = this.indexBySymbol.get(symbol);
     if (index === undefined) {
       throw new PortfolioError('unknown-symbol', `${symbol} is not one of this ledger's markets (${this.symbols})`);
@@ -375,11 +387,11 @@ export class Ledger {
     this.realisedUnits = realisedTotal;
     this.feesUnits = feesTotal;
     this.cashNumber = unitsToNumber(cashAfter);
-    this.equityStale = true;
     this.qtyNumbers[index] = unitsToNumber(qtyAfter);
     this.averageEntryStale[index] = 1;
     if (qtyBefore === 0 && qtyAfter !== 0) this.openPositionCount++;
     if (qtyBefore !== 0 && qtyAfter === 0) this.openPositionCount--;
+    this.refreshEquity();
     const position: PositionInUnits = {
       symbol: this.symbols[index] as string,
       qtyBase: qtyAfter,
@@ -412,11 +424,11 @@ export class Ledger {
     if (realisedPnlQuote !== 0n) this.realisedExact = addDecimal(this.realisedExact, realisedPnlQuote);
     this.feesExact = addDecimal(this.feesExact, feeQuote);
     this.cashNumber = decimalToNumber(cashAfter);
-    this.equityStale = true;
     this.qtyNumbers[index] = after.qtyBase === 0n ? 0 : decimalToNumber(after.qtyBase);
     this.averageEntryStale[index] = 1;
     if (before.qtyBase === 0n && after.qtyBase !== 0n) this.openPositionCount++;
     if (before.qtyBase !== 0n && after.qtyBase === 0n) this.openPositionCount--;
+    this.refreshEquity();
   }
 }
 

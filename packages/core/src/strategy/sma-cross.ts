@@ -56,8 +56,11 @@ export function smaCross(options: SmaCrossOptions = {}): StrategyFactory {
       warmupCandles: slow,
       onCandle(context: DecisionContext, out: Decision): void {
         const state = states[context.symbolIndex] as SymbolState;
-        const close = context.series.close[context.index] as number;
-        const difference = state.fast.update(close) - state.slow.update(close);
+        const { fast, slow } = state;
+        // By column and index, so that no price is boxed on its way into an update (see updateFrom).
+        fast.updateFrom(context.series.close, context.index);
+        slow.updateFrom(context.series.close, context.index);
+        const difference = fast.value - slow.value;
         const sign = difference > 0 ? 1 : difference < 0 ? -1 : 0;
         const previous = state.lastSign;
         if (sign !== 0) state.lastSign = sign;
