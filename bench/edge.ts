@@ -7,7 +7,8 @@
  * - baselines in the same run: an authenticated route without the database (GET /v1/credentials/transport-key),
  *   GET /v1/health (an anon transaction plus bus and rate-limit probes), and bare Hono with one route and no
  *   middleware on the same adapter: the machine's ceiling in this run (the 2 cores may be shared);
- * - the edge logs with pino at info level, synchronously, to /dev/null: a production logger's cost, not its disk;
+ * - the edge logs with its production logger (node.ts edgeLogger: pino, lines written in batches) at info level
+ *   to /dev/null: a production logger's cost, not its disk;
  * - the loads run in ROUNDS interleaved rounds (each route once per round), so every route meets the same
  *   machine; the table shows the best and the median round, and the median's ratio to the ceiling;
  * - WebSocket fan-out: 1,000 connected clients (one per user), 10,000 messages/s published through the bus for
@@ -21,10 +22,9 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { pino } from 'pino';
 import { streamStatsOf } from '../edge/src/app.ts';
 import { hmacKey, signHs256 } from '../edge/src/auth/jwt.ts';
-import { type RunningEdge, startEdge } from '../edge/src/node.ts';
+import { edgeLogger, type RunningEdge, startEdge } from '../edge/src/node.ts';
 import { createDatabase } from '../packages/db/src/index.ts';
 import { inProcessBus, redisBus } from '../packages/realtime/src/index.ts';
 import { formatRate, printTable, verdict } from './table.ts';
@@ -144,7 +144,7 @@ export async function benchEdge(): Promise<void> {
   const { generateTransportKeyPair, keyringFromKeys } = await import('../packages/db/src/index.ts');
   const { keyTransportFrom } = await import('../edge/src/key-transport.ts');
   const { privateKey } = await generateTransportKeyPair('bench');
-  const logger = pino({ name: 'keel-edge', level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
+  const logger = edgeLogger({ level: 'info', destination: '/dev/null' });
   const startBenchEdge = (portfolioCacheTtlMs: number) =>
     startEdge({
       database,

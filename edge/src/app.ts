@@ -47,6 +47,7 @@ export type { EdgeApp } from './http/context.ts';
 export type { EdgeDeps } from './ports.ts';
 
 const EXPOSED_HEADERS = ['x-request-id', 'retry-after', 'ratelimit', 'ratelimit-policy'];
+const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
 const streamStatsByApp = new WeakMap<EdgeApp, StreamStats>();
 
@@ -82,6 +83,8 @@ export function createApp(deps: EdgeDeps): EdgeApp {
       crossOriginOpenerPolicy: false,
       originAgentCluster: false,
       referrerPolicy: 'no-referrer',
+      // Nothing here sets X-Powered-By: deleting it from every answer is a wasted header lookup.
+      removePoweredBy: false,
       xDnsPrefetchControl: false,
       xDownloadOptions: false,
       xFrameOptions: 'DENY',
@@ -102,10 +105,15 @@ export function createApp(deps: EdgeDeps): EdgeApp {
     '*',
     ipRateLimit(deps, config.rateLimits.perIp, 'ip', 'per-IP', { knownPrincipalKey: knownSessionRateLimitKey(tokens) }),
   );
-  app.use('*', bodyLimitMiddleware(config));
-  app.use('*', strictJsonMiddleware(config));
   const portfolioSnapshots = portfolioSnapshotCache(deps);
-  app.use('*', invalidateOnWrite([portfolioSnapshots]));
+  // Only requests that carry a body or change something pass these: reads, most of the traffic, skip three calls.
+  app.on(
+    WRITE_METHODS,
+    '*',
+    bodyLimitMiddleware(config),
+    strictJsonMiddleware(config),
+    invalidateOnWrite([portfolioSnapshots]),
+  );
 
   registerHealthRoutes(app, kit);
   registerDocsRoutes(app);

@@ -37,6 +37,11 @@ const JWT_SECRET_FILE = 'jwt-secret';
 const JWT_SECRET_BYTES = 48;
 /** Largest WebSocket frame a client may send (clients only send pings). */
 const MAX_CLIENT_FRAME_BYTES = 4096;
+const STDOUT = 1;
+/** Log lines are written in batches of about this many bytes… */
+const LOG_BUFFER_BYTES = 4096;
+/** …or after this long, whichever comes first: a quiet edge's lines still show at once for a person watching. */
+const LOG_FLUSH_MS = 100;
 
 /** The JWT secret of an embedded install: JWT_SECRET if set, else made once and kept beside the database. */
 function embeddedJwtSecret(env: Env, keysDir: string): string {
@@ -49,6 +54,23 @@ function embeddedJwtSecret(env: Env, keysDir: string): string {
     writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   }
   return readFileSync(path, 'utf8').trim();
+}
+
+/**
+ * The edge's pino logger. Lines are buffered and written together, once LOG_BUFFER_BYTES are pending or after
+ * LOG_FLUSH_MS, instead of one write per line: a busy edge logs a line per request, and a system call per line
+ * cost it more than making the line (measured: about half). Pending lines are written when the process exits.
+ */
+export function edgeLogger(options: { level?: string; destination?: string | number } = {}): Logger {
+  const destination = pino.destination({
+    dest: options.destination ?? STDOUT,
+    // Synchronous writes of whole batches: cheaper for the process than handing each batch to a thread.
+    sync: true,
+    minLength: LOG_BUFFER_BYTES,
+    periodicFlush: LOG_FLUSH_MS,
+  });
+  process.once('exit', () => destination.flushSync());
+  return pino({ name: 'keel-edge', level: options.level ?? 'info' }, destination);
 }
 
 export interface StartEdgeOptions {
@@ -86,7 +108,7 @@ export interface RunningEdge {
 
 export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge> {
   const env = options.env ?? process.env;
-  const logger: Logger = options.logger ?? pino({ name: 'keel-edge', level: env.LOG_LEVEL ?? 'info' });
+  const logger: Logger = options.logger ?? edgeLogger({ level: env.LOG_LEVEL ?? 'info' });
   const auth =
     options.config?.auth ??
     (options.keysDir !== undefined && !env.SUPABASE_URL

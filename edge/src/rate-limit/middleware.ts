@@ -24,21 +24,25 @@ function count(deps: EdgeDeps, key: string, limit: number): Promise<RateLimitDec
   return deps.rateLimitStore.hit(key, limit, deps.config.rateLimits.windowMs, deps.clock.now());
 }
 
+/** The 429 of a refused hit, with when to retry. */
+function refuse(decision: RateLimitDecision, windowMs: number, limit: number, what: string): never {
+  const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+  throw new ProblemError(429, 'Too many requests', {
+    type: 'urn:keel:problem:rate-limited',
+    detail: `the ${what} limit is ${limit} requests per ${Math.round(windowMs / 1000)} s; retry in ${retryAfterSeconds} s`,
+    headers: {
+      'retry-after': String(retryAfterSeconds),
+      ratelimit: `limit=${decision.limit}, remaining=0, reset=${Math.ceil(decision.resetMs / 1000)}`,
+      'ratelimit-policy': `${decision.limit};w=${Math.round(windowMs / 1000)}`,
+    },
+  });
+}
+
 /** Puts a decision's headers on the answer; throws 429 when it refused. */
 function apply(deps: EdgeDeps, c: Context<AppEnv>, decision: RateLimitDecision, limit: number, what: string): void {
   const windowMs = deps.config.rateLimits.windowMs;
   setHeaders(c, decision, windowMs);
-  if (!decision.allowed) {
-    const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-    throw new ProblemError(429, 'Too many requests', {
-      type: 'urn:keel:problem:rate-limited',
-      detail: `the ${what} limit is ${limit} requests per ${Math.round(windowMs / 1000)} s; retry in ${retryAfterSeconds} s`,
-      headers: {
-        'retry-after': String(retryAfterSeconds),
-        ratelimit: `limit=${decision.limit}, remaining=0, reset=${Math.ceil(decision.resetMs / 1000)}`,
-      },
-    });
-  }
+  if (!decision.allowed) refuse(decision, windowMs, limit, what);
 }
 
 /** Counts one hit on `key`; throws 429 when over `limit`. A limit of 0 turns the check off. */
@@ -63,6 +67,11 @@ export interface IpRateLimitOptions {
   knownPrincipalKey?: (c: Context<AppEnv>) => string | null;
 }
 
+/** The decision a client should pace itself by: the one with the fewest requests left. */
+function tightest(decisions: readonly RateLimitDecision[]): RateLimitDecision {
+  return decisions.reduce((tight, decision) => (decision.remaining < tight.remaining ? decision : tight));
+}
+
 export function ipRateLimit(
   deps: EdgeDeps,
   limit: number,
@@ -71,18 +80,21 @@ export function ipRateLimit(
   options: IpRateLimitOptions = {},
 ): MiddlewareHandler<AppEnv> {
   const perPrincipal = deps.config.rateLimits.perPrincipal;
+  const windowMs = deps.config.rateLimits.windowMs;
   return async (c, next) => {
     const principalKey = perPrincipal > 0 ? (options.knownPrincipalKey?.(c) ?? null) : null;
-    // Both hits leave before either answer is awaited (one pipelined write with ioredis auto-pipelining).
+    // Both hits are asked for before either answer is awaited: the Redis store sends them in one call.
     const [ipDecision, principalDecision] = await Promise.all([
       count(deps, `${scope}:${c.get('clientIp') ?? 'unknown'}`, limit),
       principalKey === null ? null : count(deps, principalKey, perPrincipal),
     ]);
-    if (ipDecision !== null) apply(deps, c, ipDecision, limit, what);
-    if (principalKey !== null && principalDecision !== null) {
-      apply(deps, c, principalDecision, perPrincipal, 'per-user');
-      c.set('rateLimitedKey', principalKey);
-    }
+    // The per-IP limit refuses first: it is the one that protects the service.
+    if (ipDecision !== null && !ipDecision.allowed) refuse(ipDecision, windowMs, limit, what);
+    if (principalDecision !== null && !principalDecision.allowed)
+      refuse(principalDecision, windowMs, perPrincipal, 'per-user');
+    const decisions = [ipDecision, principalDecision].filter((d): d is RateLimitDecision => d !== null);
+    if (decisions.length > 0) setHeaders(c, tightest(decisions), windowMs);
+    if (principalKey !== null) c.set('rateLimitedKey', principalKey);
     await next();
   };
 }

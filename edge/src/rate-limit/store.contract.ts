@@ -58,6 +58,36 @@ export function rateLimitStoreContract(name: string, open: () => RateLimitStore,
       );
     });
 
+    it('counts hits asked for together exactly as the same hits one after another, in order', async () => {
+      const store = open();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 4 })), {
+            minLength: 1,
+            maxLength: 12,
+          }),
+          fc.array(fc.integer({ min: 0, max: 4000 }), { minLength: 1, maxLength: 6 }),
+          async (hits, gaps) => {
+            // A few keys, some hit several times in one batch (a user's concurrent requests).
+            const keys = [uniqueKey(), uniqueKey(), uniqueKey()];
+            const reference = memoryRateLimitStore();
+            let at = 4_000_000 * WINDOW_MS;
+            for (const gap of gaps) {
+              at += gap;
+              const expected = [];
+              for (const [k, limit] of hits)
+                expected.push(await reference.hit(keys[k] as string, limit, WINDOW_MS, at));
+              const together = await Promise.all(
+                hits.map(([k, limit]) => store.hit(keys[k] as string, limit, WINDOW_MS, at)),
+              );
+              expect(together).toEqual(expected);
+            }
+          },
+        ),
+        { numRuns: 30 },
+      );
+    });
+
     it('is up', async () => {
       expect(await open().health()).toBe('up');
     });

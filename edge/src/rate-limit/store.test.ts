@@ -12,7 +12,8 @@ const redisUrl = process.env.REDIS_URL;
 if (redisUrl) {
   const redis = new Redis(redisUrl);
   afterAll(() => redis.quit());
-  const store = redisRateLimitStore(redis, `keel:test:rl:${randomUUID()}:`);
+  const prefix = `keel:test:rl:${randomUUID()}:`;
+  const store = redisRateLimitStore(redis, prefix);
   rateLimitStoreContract(
     'Redis',
     () => store,
@@ -25,6 +26,25 @@ if (redisUrl) {
     await redis.script('FLUSH');
     expect((await store.hit(key, 5, 60_000, now)).remaining).toBe(3);
     expect((await store.hit(key, 5, 60_000, now)).remaining).toBe(2);
+  });
+  it('Redis: every counted window expires two windows after its first hit (no key lives on)', async () => {
+    const key = randomUUID();
+    const windowMs = 60_000;
+    const now = Date.now();
+    await Promise.all([store.hit(key, 5, windowMs, now), store.hit(key, 5, windowMs, now)]);
+    const windowKey = `${prefix}{${key}}:${windowMs}:${Math.floor(now / windowMs)}`;
+    expect(await redis.get(windowKey)).toBe('2');
+    const ttlMs = await redis.pttl(windowKey);
+    expect(ttlMs).toBeGreaterThan(windowMs);
+    expect(ttlMs).toBeLessThanOrEqual(2 * windowMs);
+  });
+
+  it('Redis: a burst larger than one script call still admits exactly the limit', async () => {
+    const key = randomUUID();
+    const now = Date.now();
+    const burst = await Promise.all(Array.from({ length: 700 }, () => store.hit(key, 450, 60_000, now)));
+    expect(burst.filter((decision) => decision.allowed)).toHaveLength(450);
+    expect(burst.slice(450).every((decision) => !decision.allowed)).toBe(true);
   });
 } else if (process.env.KEEL_REQUIRE_DATABASE === '1') {
   it('has a Redis for the rate-limit contract', () => {

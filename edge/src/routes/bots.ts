@@ -7,6 +7,7 @@ import { Bot, BotCreate, BotUpdate, KillRequest, PageQuery, page, RiskLimits } f
 import type { Bot as BotRow, NewBot } from '@keel/db';
 import type { EdgeApp } from '../http/context.ts';
 import { pageOf } from '../http/pagination.ts';
+import { fieldErrors } from '../http/problem.ts';
 import {
   IdParam,
   json,
@@ -20,8 +21,17 @@ import {
 
 const DEFAULT_KILL_REASON = 'killed by the user';
 
+/** The stored limits as the API shows them: valid limits, or what is stored and why it is not valid. */
+function riskView(stored: BotRow['riskLimits']): Pick<z.infer<typeof Bot>, 'risk' | 'riskIssue'> {
+  const parsed = RiskLimits.safeParse(stored);
+  if (parsed.success) return { risk: parsed.data, riskIssue: null };
+  const reason = fieldErrors(parsed.error)
+    .map(({ path, message }) => (path === '' ? message : `${path}: ${message}`))
+    .join('; ');
+  return { risk: null, riskIssue: { stored, reason } };
+}
+
 export function botView(row: BotRow): z.infer<typeof Bot> {
-  const risk = RiskLimits.safeParse(row.riskLimits);
   return {
     id: row.id,
     name: row.name,
@@ -30,7 +40,7 @@ export function botView(row: BotRow): z.infer<typeof Bot> {
     timeframe: row.timeframe,
     mode: row.mode,
     agents: row.agents.map((agent) => agent.name),
-    risk: risk.success ? risk.data : RiskLimits.parse({}),
+    ...riskView(row.riskLimits),
     initialCashQuote: row.paperStartingCashQuote,
     exchangeCredentialId: row.exchangeCredentialId,
     desiredState: row.desiredState,

@@ -75,6 +75,16 @@ export const BotUpdate = z
   .partial()
   .strict();
 
+/**
+ * A bot's stored risk limits that are not valid limits (stored by an older version, or written around the API):
+ * shown as stored, with why, instead of limits the bot does not have.
+ */
+export const RiskLimitsIssue = z.object({
+  stored: z.record(z.string(), z.unknown()),
+  /** Which limits are wrong and why, e.g. "maxPositionFraction: Too big: expected number to be <=0.1". */
+  reason: z.string(),
+});
+
 export const Bot = z.object({
   id: Uuid,
   name: z.string(),
@@ -83,7 +93,9 @@ export const Bot = z.object({
   timeframe: z.string(),
   mode: BotMode,
   agents: z.array(z.string()),
-  risk: RiskLimits,
+  /** The bot's risk limits; null when the stored ones are not valid (riskIssue says what is stored and why). */
+  risk: RiskLimits.nullable(),
+  riskIssue: RiskLimitsIssue.nullable(),
   initialCashQuote: DecimalString,
   exchangeCredentialId: Uuid.nullable(),
   desiredState: BotDesiredState,
@@ -103,3 +115,4 @@ export const KillRequest = z
 export type BotCreate = z.infer<typeof BotCreate>;
 export type Bot = z.infer<typeof Bot>;
 export type RiskLimits = z.infer<typeof RiskLimits>;
+export type RiskLimitsIssue = z.infer<typeof RiskLimitsIssue>;

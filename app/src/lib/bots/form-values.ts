@@ -3,7 +3,7 @@
  * (BotCreate / BotUpdate: arrays, fractions). The conversion lives here so create and edit agree, and so it is
  * unit-tested without a browser.
  */
-import type { RiskLimits } from '@keel/contract/bots.ts';
+import { RiskLimits } from '@keel/contract/bots.ts';
 import { fractionToPercent, percentToFraction } from '../forms/validate.ts';
 
 export interface BotFormValues {
@@ -104,8 +104,10 @@ export function formValuesOf(bot: {
   agents: string[];
   initialCashQuote: string;
   exchangeCredentialId: string | null;
-  risk: RiskLimits;
+  /** Null when the stored limits are not valid (the API's riskIssue says why): the form starts from the defaults. */
+  risk: RiskLimits | null;
 }): BotFormValues {
+  const risk = bot.risk ?? RiskLimits.parse({});
   return {
     name: bot.name,
     symbols: bot.symbols.join(', '),
@@ -114,14 +116,14 @@ export function formValuesOf(bot: {
     agents: [...bot.agents],
     initialCashQuote: bot.initialCashQuote,
     exchangeCredentialId: bot.exchangeCredentialId ?? '',
-    maxPositionPercent: fractionToPercent(bot.risk.maxPositionFraction),
-    minConfidencePercent: fractionToPercent(bot.risk.minConfidence),
-    maxCorrelatedExposurePercent: fractionToPercent(bot.risk.maxCorrelatedExposure),
-    maxVar95Percent: fractionToPercent(bot.risk.maxVar95),
-    stopLossPercent: fractionToPercent(bot.risk.stopLossFraction),
-    takeProfitPercent: fractionToPercent(bot.risk.takeProfitFraction),
-    trailingStopPercent: fractionToPercent(bot.risk.trailingStopFraction),
-    onHalt: bot.risk.onHalt,
+    maxPositionPercent: fractionToPercent(risk.maxPositionFraction),
+    minConfidencePercent: fractionToPercent(risk.minConfidence),
+    maxCorrelatedExposurePercent: fractionToPercent(risk.maxCorrelatedExposure),
+    maxVar95Percent: fractionToPercent(risk.maxVar95),
+    stopLossPercent: fractionToPercent(risk.stopLossFraction),
+    takeProfitPercent: fractionToPercent(risk.takeProfitFraction),
+    trailingStopPercent: fractionToPercent(risk.trailingStopFraction),
+    onHalt: risk.onHalt,
   };
 }
 
