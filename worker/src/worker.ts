@@ -222,7 +222,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           ...(options.notificationQueue ? { queue: options.notificationQueue } : {}),
         });
   const events = observedEvents({ metrics, notifier, breakerStates });
-  const signals = options.signals ?? signalBoard({ providers: signalsFromEnv(env, logger), logger });
+  const signals = options.signals ?? signalBoard({ providers: signalsFromEnv(env, logger, metrics), logger });
   const marketExtras =
     options.marketExtras === undefined ? marketExtrasFor(source, env, logger, metrics) : options.marketExtras;
   signals.start();
@@ -309,6 +309,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     if (marketExtras !== null && runner.readsFeatures) {
       unsubscribe.push(...bot.symbols.map((symbol) => marketExtras.watch(symbol)));
     }
+    if (live !== null) unsubscribe.push(live.broker.watchStream((report) => void runner.onStreamReport(report)));
     breakerStates.set(bot.id, bot.breakerTrippedAt === null ? 'ACTIVE' : 'HALTED');
     running.set(bot.id, { runner, unsubscribe });
     startedInBatch.push(bot);
@@ -544,6 +545,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     const toWorker = executionListenerFor(events, bot);
     return {
       ...live,
+      metrics,
       onEvent(event) {
         live.onEvent?.(event);
         toWorker(event);

@@ -10,8 +10,8 @@ import { inProcessBus } from '@keel/realtime';
 import { dataFile } from '../../packages/core/test/shared-data.ts';
 import { BotRunner } from '../src/bots/bot-runner.ts';
 import type { ExecutionEvent } from '../src/exchange/execution-events.ts';
-import { startLiveBot } from '../src/exchange/live-bot-start.ts';
-import { silentLogger } from '../src/logger.ts';
+import { type LiveTradingOptions, startLiveBot } from '../src/exchange/live-bot-start.ts';
+import { type Logger, silentLogger } from '../src/logger.ts';
 import type { BinanceSimulator } from './exchange-simulator/binance-simulator.ts';
 import type { SimulatedOrder } from './exchange-simulator/simulated-account.ts';
 import { newUser } from './harness.ts';
@@ -21,6 +21,9 @@ import { newLiveBot, newSimulator, testVenueSettings } from './live-fixtures.ts'
 export const PRICE_DRIFT = 1.002;
 /** Candles fed at most while waiting for something the strategy does. */
 export const MAX_CANDLES = 300;
+
+/** A world whose bot listens to the simulator's user-data stream: live options' extras, and a logger to read. */
+export type UserDataStreamWorld = Partial<Omit<LiveTradingOptions, 'venue'>> & { logger?: Logger };
 
 let btcSeries: CandleSeries | null = null;
 
@@ -40,6 +43,13 @@ export class LiveWorld {
   next = 0;
   /** The exchange's price while set, whatever the candles fed (the risk manager still sees their highs and lows). */
   pinnedPriceQuote: string | null = null;
+  /**
+   * Set: the bot listens to the simulator's user-data stream, as the worker wires it (live-user-data.test.ts); the
+   * live options' extras (safety poll interval, reconnect backoff).
+   */
+  userDataStream: UserDataStreamWorld | null = null;
+  /** Stops the bot listening to its stream (the last listener closes it). */
+  unwatchStream: () => void = () => {};
 
   private constructor(database: Database, simulator: BinanceSimulator, botId: string, userId: string) {
     this.database = database;
@@ -55,7 +65,11 @@ export class LiveWorld {
   static async start(
     database: Database,
     label: string,
-    options: { riskLimits?: Record<string, unknown>; prepare?: (simulator: BinanceSimulator) => void } = {},
+    options: {
+      riskLimits?: Record<string, unknown>;
+      prepare?: (simulator: BinanceSimulator) => void;
+      userDataStream?: UserDataStreamWorld;
+    } = {},
   ): Promise<LiveWorld> {
     const simulator = newSimulator({ USDT: '10000', BTC: '0' });
     options.prepare?.(simulator);
@@ -71,6 +85,7 @@ export class LiveWorld {
       );
     }
     const world = new LiveWorld(database, simulator, botId, userId);
+    world.userDataStream = options.userDataStream ?? null;
     await world.restart();
     return world;
   }
@@ -78,19 +93,27 @@ export class LiveWorld {
   /** What a (new) worker does for a live bot: reconcile with the exchange, then run it with its live broker. */
   async restart(): Promise<void> {
     const bot = await this.database.asService((tx) => tx.bots.get(this.botId));
+    const venue = testVenueSettings(this.simulator.url);
+    if (this.userDataStream !== null) venue.env = { ...venue.env, KEEL_EXCHANGE_WS_URL_BINANCE: this.simulator.wsUrl };
+    const { logger: _, ...extras } = this.userDataStream ?? {};
     const live = {
-      venue: testVenueSettings(this.simulator.url),
+      ...extras,
+      venue,
       onEvent: (event: ExecutionEvent) => this.events.push(event),
     };
-    const started = await startLiveBot(this.database, bot, live, silentLogger);
+    const logger = this.userDataStream?.logger ?? silentLogger;
+    const started = await startLiveBot(this.database, bot, live, logger);
     if (started.status !== 'ready') throw new Error(`live bot not started: ${started.reason}`);
-    this.runner = await BotRunner.start({
+    this.unwatchStream();
+    const runner = await BotRunner.start({
       database: this.database,
       bus: inProcessBus(),
-      logger: silentLogger,
+      logger,
       bot,
       live: started.broker,
     });
+    this.runner = runner;
+    this.unwatchStream = started.broker.watchStream((report) => void runner.onStreamReport(report));
   }
 
   async feed(count = 1): Promise<void> {

@@ -50,6 +50,7 @@ import type { StreamBus } from '@keel/realtime';
 import { quietEvents, type WorkerEvents } from '../events/worker-events.ts';
 import type { LiveBroker } from '../exchange/live-broker.ts';
 import { type FlushContext, LiveControlsPort } from '../exchange/live-controls-port.ts';
+import type { StreamReport } from '../exchange/user-data-stream.ts';
 import type { Logger } from '../logger.ts';
 import type { MarketExtrasHub } from '../market/market-extras-hub.ts';
 import { timeframeMs } from '../market/timeframe.ts';
@@ -247,6 +248,13 @@ export class BotRunner {
   /** Candle `index` of `series` closed (a feed's listener): queued behind this bot's earlier candles. */
   onCandle(series: CandleSeries, index: number): Promise<void> {
     return this.enqueue(() => this.catchUp(series, index, true));
+  }
+
+  /** A live bot's user-data stream reported (exchange/user-data-stream.ts): recorded between candles, in their queue. */
+  onStreamReport(report: StreamReport): Promise<void> {
+    return this.enqueue(() =>
+      this.withExchange(Date.now(), (context) => this.livePort?.onStreamReport(report, context)),
+    );
   }
 
   /** Runs `work` after this bot's earlier candles; its error stops the bot (`failure`), never the queue. */

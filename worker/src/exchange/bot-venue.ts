@@ -2,7 +2,14 @@
  * The exchange account of a live bot: its exchange_credentials row's envelope, opened with the master keyring at
  * the moment of use (the plaintext lives in the returned client only), behind the exchange's shared limiter.
  */
-import { type Bot, type Database, type Keyring, NotFoundError, openExchangeSecret } from '@keel/db';
+import {
+  type Bot,
+  type Database,
+  type ExchangeSecret,
+  type Keyring,
+  NotFoundError,
+  openExchangeSecret,
+} from '@keel/db';
 import { openExchangeClient } from './exchange-client.ts';
 import { ExchangeFailure } from './exchange-errors.ts';
 import { sharedLimiterFor } from './request-limiter.ts';
@@ -34,13 +41,16 @@ export class CredentialExchangeMismatchError extends Error {
   }
 }
 
-/** `expectedExchange`: the bot's exchange, which the key must be for. */
-export async function openVenueForCredential(
+/**
+ * The credential's keys, decrypted now (the caller keeps them in memory only, in the client it makes): its exchange
+ * and secret. `expectedExchange`: the bot's exchange, which the key must be for.
+ */
+export async function openCredentialSecret(
   database: Database,
-  settings: VenueSettings,
+  keyring: Keyring,
   credentialId: string,
   expectedExchange?: string,
-): Promise<Venue> {
+): Promise<{ exchange: string; secret: ExchangeSecret }> {
   const sealed = await database
     .asService((tx) => tx.credentials.takeSealed(credentialId))
     .catch((error: unknown) => {
@@ -53,13 +63,24 @@ export async function openVenueForCredential(
   if (expectedExchange !== undefined && sealed.exchange !== expectedExchange) {
     throw new CredentialExchangeMismatchError(sealed.exchange, expectedExchange);
   }
-  const secret = openExchangeSecret(settings.keyring, {
+  const secret = openExchangeSecret(keyring, {
     credentialId: sealed.id,
     userId: sealed.userId,
     sealed: { ciphertext: sealed.ciphertext, wrappedDataKey: sealed.wrappedDataKey, masterKeyId: sealed.masterKeyId },
   });
+  return { exchange: sealed.exchange, secret };
+}
+
+/** `expectedExchange`: the bot's exchange, which the key must be for. */
+export async function openVenueForCredential(
+  database: Database,
+  settings: VenueSettings,
+  credentialId: string,
+  expectedExchange?: string,
+): Promise<Venue> {
+  const { exchange, secret } = await openCredentialSecret(database, settings.keyring, credentialId, expectedExchange);
   const client = await openExchangeClient({
-    exchangeId: sealed.exchange,
+    exchangeId: exchange,
     secret,
     ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
     ...(settings.recvWindowMs === undefined ? {} : { recvWindowMs: settings.recvWindowMs }),
@@ -67,7 +88,7 @@ export async function openVenueForCredential(
   });
   return new Venue({
     client,
-    limiter: sharedLimiterFor(sealed.exchange),
+    limiter: sharedLimiterFor(exchange),
     ...(settings.retry === undefined ? {} : { retry: settings.retry }),
   });
 }

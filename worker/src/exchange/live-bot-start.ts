@@ -1,16 +1,19 @@
 /**
  * What a live bot needs before it may trade: its exchange account opened, and restart reconciliation passed
  * (reconcile.ts). The worker asks here before building the bot's runner; a bot that cannot be reconciled is not
- * started, and its owner is told why (event + audit row written by the reconciler).
+ * started, and its owner is told why (event + audit row written by the reconciler). A started bot's broker carries
+ * its key's user-data stream (user-data-streams.ts), which the worker subscribes it to.
  */
 import type { ExchangeRules } from '@keel/core/risk/exchange-constraints.ts';
 import type { Bot, Database } from '@keel/db';
 import type { Logger } from '../logger.ts';
+import type { WorkerMetrics } from '../observability/metrics.ts';
 import { openVenueForBot, type VenueSettings } from './bot-venue.ts';
 import { classifyExchangeError } from './exchange-errors.ts';
 import { type ExecutionEventListener, ignoreExecutionEvents } from './execution-events.ts';
 import { LiveBroker } from './live-broker.ts';
 import { reconcileLiveBot } from './reconcile.ts';
+import { UserDataStreams, userDataStreamChoice } from './user-data-streams.ts';
 import type { Venue } from './venue.ts';
 
 export interface LiveTradingOptions {
@@ -18,6 +21,39 @@ export interface LiveTradingOptions {
   onEvent?: ExecutionEventListener;
   /** Refusals in a row that pause a bot; default 3 (live-broker.ts). */
   maxConsecutiveFailures?: number;
+  /** Where the user-data streams count their events and states; default none. */
+  metrics?: WorkerMetrics | null;
+  /** See LiveBrokerOptions; default 4. */
+  safetyPollEveryCandles?: number;
+  /** Reconnect backoff of the user-data streams (user-data-stream.ts defaults). */
+  streamReconnectBaseMs?: number;
+}
+
+/**
+ * One set of user-data streams per worker (one per key, shared by its bots): the worker hands every bot the same
+ * venue settings, so they name the set.
+ */
+const streamsByVenue = new WeakMap<VenueSettings, UserDataStreams>();
+
+function userDataStreamFor(database: Database, bot: Bot, live: LiveTradingOptions, logger: Logger) {
+  if (bot.exchangeCredentialId === null) return null;
+  const choice = userDataStreamChoice(bot.exchange, live.venue.env);
+  if (!choice.enabled) {
+    logger.info({ botId: bot.id, reason: choice.reason }, 'no user-data stream: orders are polled every candle');
+    return null;
+  }
+  let streams = streamsByVenue.get(live.venue);
+  if (streams === undefined) {
+    streams = new UserDataStreams({
+      database,
+      venue: live.venue,
+      logger,
+      metrics: live.metrics ?? null,
+      ...(live.streamReconnectBaseMs === undefined ? {} : { reconnectBaseMs: live.streamReconnectBaseMs }),
+    });
+    streamsByVenue.set(live.venue, streams);
+  }
+  return streams.forCredential(bot.exchangeCredentialId, bot.exchange);
 }
 
 export type LiveBotStart =
@@ -53,6 +89,8 @@ export async function startLiveBot(
         logger,
         onEvent,
         marketRules: marketRulesOf(venue, bot.symbols),
+        stream: userDataStreamFor(database, bot, live, logger),
+        ...(live.safetyPollEveryCandles === undefined ? {} : { safetyPollEveryCandles: live.safetyPollEveryCandles }),
         ...(live.maxConsecutiveFailures === undefined ? {} : { maxConsecutiveFailures: live.maxConsecutiveFailures }),
       });
       return { status: 'ready', broker };

@@ -18,6 +18,7 @@ import type { Logger } from '../logger.ts';
 import { classifyExchangeError, ExchangeFailure } from './exchange-errors.ts';
 import { type ExecutionEvent, type ExecutionEventListener, ignoreExecutionEvents } from './execution-events.ts';
 import { recordVenueOrder } from './record-venue-order.ts';
+import { NO_STREAM, type StreamLiveness, type StreamReportListener, type UserDataStream } from './user-data-stream.ts';
 import type { OcoListRequest, Venue } from './venue.ts';
 
 export interface LiveBrokerOptions {
@@ -31,6 +32,13 @@ export interface LiveBrokerOptions {
   maxConsecutiveFailures?: number;
   /** The exchange's rules of the bot's markets (venue.ts marketRules), for its risk manager; default none. */
   marketRules?: Readonly<Record<string, ExchangeRules>>;
+  /** The key's user-data stream (user-data-stream.ts); default none: every working order is polled every candle. */
+  stream?: UserDataStream | null;
+  /**
+   * While the stream is up, every this-many candles the poll asks about every working order anyway, the stream's
+   * confirmations notwithstanding (live-controls-port.ts poll); default 4.
+   */
+  safetyPollEveryCandles?: number;
 }
 
 export interface LiveOrderOutcome {
@@ -44,6 +52,7 @@ export interface LiveOcoListOutcome {
 }
 
 const DEFAULT_MAX_CONSECUTIVE_FAILURES = 3;
+const DEFAULT_SAFETY_POLL_EVERY_CANDLES = 4;
 
 /** The bot must stop trading until its owner looks: the reason says why (never a secret). */
 export class BotPausedError extends Error {
@@ -62,6 +71,20 @@ export class LiveBroker {
   /** The exchange's rules of the bot's markets, by Keel symbol (empty when not known). */
   get marketRules(): Readonly<Record<string, ExchangeRules>> {
     return this.options.marketRules ?? {};
+  }
+
+  /** The key's user-data stream as the bot's port sees it (NO_STREAM: there is none). */
+  get stream(): StreamLiveness {
+    return this.options.stream ?? NO_STREAM;
+  }
+
+  get safetyPollEveryCandles(): number {
+    return this.options.safetyPollEveryCandles ?? DEFAULT_SAFETY_POLL_EVERY_CANDLES;
+  }
+
+  /** Listens to the key's user-data stream (starting it); the returned function stops listening. */
+  watchStream(listener: StreamReportListener): () => void {
+    return this.options.stream?.subscribe(listener) ?? (() => {});
   }
 
   constructor(options: LiveBrokerOptions) {

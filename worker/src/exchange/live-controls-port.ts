@@ -5,7 +5,9 @@
  * The port is synchronous and the exchange is not: `submit` and `cancel` take effect here at once (the manager
  * reads them back in the same step) and are queued; the runner then calls `flush`, which carries them out in order,
  * each order persisted before it is sent (LiveBroker), and `poll` once per candle, which asks the exchange about
- * every order still working (a stop that triggered has filled) and records what it reports.
+ * every order still working (a stop that triggered has filled) and records what it reports. Between candles the
+ * key's user-data stream reports changes as they happen (onStreamReport), recorded the same way; the poll then
+ * skips what the stream vouches for, and is the only path while the stream is down.
  *
  * Spot rules the paper broker does not have, handled here:
  * - a resting sell locks its coins, so a new stop cannot be placed beside the old one: a stop placed while another
@@ -33,6 +35,7 @@ import type { ExecutionPort, RiskEvent } from '@keel/core/risk/types.ts';
 import { type Bot, type Database, type Order, orderFromCore } from '@keel/db';
 import { orderListClientOrderId, riskOrderId } from '../bots/client-order-id.ts';
 import type { LiveBroker, LiveOrderOutcome } from './live-broker.ts';
+import type { StreamReport } from './user-data-stream.ts';
 
 interface LiveOrderState extends OrderState {
   /** Known to the exchange (sent, or adopted from Postgres after reconciliation). */
@@ -74,6 +77,12 @@ export class LiveControlsPort implements ExecutionPort {
   /** An order whose protection moved into another (a stop carried into a list beside a lone take profit). */
   private readonly successors = new Map<string, string>();
   private queue: PortAction[] = [];
+  /**
+   * The stream connection (its upEpoch) under which each order's state was last recorded from the exchange, and
+   * the stream's count of its updates then.
+   */
+  private readonly confirmedIn = new Map<string, { epoch: number; pushes: number }>();
+  private pollsSinceSafetyCheck = 0;
 
   constructor(bot: Bot, database: Database) {
     this.bot = bot;
@@ -200,12 +209,49 @@ export class LiveControlsPort implements ExecutionPort {
     }
   }
 
-  /** Asks the exchange about every order still working; a stop that triggered comes back filled. */
+  /**
+   * Asks the exchange about every order still working; a stop that triggered comes back filled.
+   *
+   * With the key's user-data stream up, an order whose state was recorded while the current connection was up is
+   * skipped: the exchange pushes every change of it (user-data-stream.ts), and each push is recorded between
+   * candles (onStreamReport) — asking again would only spend request weight (fetchOrder + fetchMyTrades per order
+   * per candle, the cost that gets many-bot IPs banned: field notes §1.4). An order confirmed under an earlier
+   * connection, or while the stream was down, is asked: the stream cannot vouch for what it may have missed. Every
+   * `safetyPollEveryCandles`-th poll asks about every order regardless; one that changed without a push means the
+   * stream is stalled (socket alive, nothing coming), and it is started over.
+   */
   async poll(context: FlushContext): Promise<void> {
+    const { stream } = context.broker;
+    const epoch = stream.upEpoch();
+    this.pollsSinceSafetyCheck = (this.pollsSinceSafetyCheck + 1) % context.broker.safetyPollEveryCandles;
+    const safetyCheck = this.pollsSinceSafetyCheck === 0;
     for (const state of this.states.values()) {
-      if (state.onExchange) {
-        this.apply(state, await context.broker.refresh(rowOf(state.request)), context);
+      if (!state.onExchange) continue;
+      const { clientOrderId } = state.request;
+      const confirmed = this.confirmedIn.get(clientOrderId);
+      const vouched = epoch !== null && confirmed?.epoch === epoch;
+      if (vouched && !safetyCheck) continue;
+      const before = `${state.status} ${state.filledQtyBase}`;
+      this.apply(state, await context.broker.refresh(rowOf(state.request)), context);
+      // A change whose update is on its way (received, queued behind this candle) is no sign of a stall.
+      const unpushed = stream.pushesOf(clientOrderId) === confirmed?.pushes;
+      if (vouched && unpushed && `${state.status} ${state.filledQtyBase}` !== before) {
+        stream.suspectStall(`order ${clientOrderId} changed on the exchange without an update on the stream`);
       }
+    }
+  }
+
+  /**
+   * The key's user-data stream reported on an order (between candles): it is asked about and recorded exactly as
+   * the poll would (same refresh, same recording, deduplicated by trade id: a fill the poll or reconciliation
+   * recorded is not recorded again). The push itself is not booked: an executionReport carries only its own trade,
+   * and the order's full report by client order id also holds any trade whose push was lost in a reconnect. On
+   * `resumed`, every working order is asked: what changed while the stream was down was never pushed.
+   */
+  async onStreamReport(report: StreamReport, context: FlushContext): Promise<void> {
+    for (const state of this.states.values()) {
+      const reported = report.kind === 'resumed' || state.request.clientOrderId === report.clientOrderId;
+      if (reported && state.onExchange) this.apply(state, await context.broker.refresh(rowOf(state.request)), context);
     }
   }
 
@@ -435,6 +481,12 @@ export class LiveControlsPort implements ExecutionPort {
   /** The exchange's report becomes the port's state; its new fills and the row go to the runner. */
   private apply(state: LiveOrderState, outcome: LiveOrderOutcome, context: FlushContext): void {
     const row = outcome.order;
+    // Recorded while the stream was up: its later changes are pushed (a reconnect in between is followed by a
+    // `resumed` report, which asks again).
+    const { stream } = context.broker;
+    const epoch = stream.upEpoch();
+    if (epoch === null) this.confirmedIn.delete(row.clientOrderId);
+    else this.confirmedIn.set(row.clientOrderId, { epoch, pushes: stream.pushesOf(row.clientOrderId) });
     state.onExchange = WORKING.has(row.status);
     // The controls' cancel stands in their view until the exchange has carried it out.
     if (state.status !== 'cancelled' || !state.onExchange)

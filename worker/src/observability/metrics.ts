@@ -15,6 +15,9 @@ export const DECISION_LATENCY_BUCKETS_SECONDS = [
 
 export type NotificationOutcome = 'sent' | 'failed' | 'dropped';
 
+/** How one refresh of a signal provider's API went (worker/src/signals/polled-http-signals.ts). */
+export type SignalPollOutcome = 'ok' | 'timeout' | 'unreachable' | 'rate-limited' | 'http-error' | 'bad-answer';
+
 /** What the gauges read when Prometheus scrapes (the worker holds the state; the registry asks for it). */
 export interface WorkerGaugeSources {
   /** Bots this worker runs, per breaker state. */
@@ -29,6 +32,8 @@ export function createWorkerMetrics() {
   const newestCloseMs = new Map<string, { symbol: string; timeframe: string; closeMs: number }>();
   /** Per market, the time up to which every trade is in (the taker-flow reading cannot be newer). */
   const takerFlowCoveredMs = new Map<string, number>();
+  /** Per outside signal, its source's time for the newest value it gave. */
+  const signalObservedMs = new Map<string, number>();
   let gauges: WorkerGaugeSources = { botsByBreakerState: () => new Map(), botsRunning: () => 0 };
 
   const metrics = {
@@ -64,6 +69,30 @@ export function createWorkerMetrics() {
       labelNames: ['symbol', 'source'] as const,
       registers: [registry],
     }),
+    userDataEvents: new Counter({
+      name: 'keel_user_data_events_total',
+      help: "Order updates received on exchange keys' user-data streams, per exchange.",
+      labelNames: ['exchange'] as const,
+      registers: [registry],
+    }),
+    userDataStreams: new Gauge({
+      name: 'keel_user_data_streams',
+      help: 'User-data streams (one per live exchange key) per exchange and state: up, or down (orders polled).',
+      labelNames: ['exchange', 'state'] as const,
+      registers: [registry],
+    }),
+    signalPolls: new Counter({
+      name: 'keel_signal_polls_total',
+      help:
+        "Refreshes of the signal providers' APIs, by provider (fear_greed, coingecko, whale_alert, etherscan) and " +
+        'outcome (ok, timeout, unreachable, rate-limited, http-error, bad-answer).',
+      labelNames: ['provider', 'outcome'] as const,
+      registers: [registry],
+    }),
+    /** `signal` had a value its source observed at `observedAtMs` (signals/polled-http-signals.ts). */
+    signalObserved(signal: string, observedAtMs: number): void {
+      signalObservedMs.set(signal, Math.max(observedAtMs, signalObservedMs.get(signal) ?? observedAtMs));
+    },
     /** Every trade of `symbol` up to `untilMs` is in (market/taker-flow-stream.ts). */
     takerFlowCovered(symbol: string, untilMs: number): void {
       takerFlowCoveredMs.set(symbol, Math.max(untilMs, takerFlowCoveredMs.get(symbol) ?? untilMs));
@@ -102,6 +131,17 @@ export function createWorkerMetrics() {
       this.reset();
       const now = Date.now();
       for (const [symbol, untilMs] of takerFlowCoveredMs) this.set({ symbol }, (now - untilMs) / 1000);
+    },
+  });
+  new Gauge({
+    name: 'keel_signal_age_seconds',
+    help: "Now minus the source's time of the newest value of each outside signal; it grows while the provider fails.",
+    labelNames: ['signal'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const now = Date.now();
+      for (const [signal, observedMs] of signalObservedMs) this.set({ signal }, (now - observedMs) / 1000);
     },
   });
   new Gauge({

@@ -8,8 +8,12 @@
  * cut from every reason and log line: a request URL may carry one, and an error message may quote it.
  *
  * A reading is available only while its observation is at most `maxAgeMs` old; older it is masked as stale.
+ *
+ * With `metrics` (the worker's), every refresh is counted by its outcome (keel_signal_polls_total) and every value
+ * read keeps its observation time for keel_signal_age_seconds.
  */
 import type { Logger } from '../logger.ts';
+import type { SignalPollOutcome, WorkerMetrics } from '../observability/metrics.ts';
 import { maskedReading, type SignalProvider, type SignalReading } from './signal-provider.ts';
 
 export interface Observation {
@@ -21,9 +25,14 @@ export interface Observation {
 /** GETs a JSON body: throws on a network error, a timeout, a non-2xx status or a body that is not JSON. */
 export type GetJson = (url: string, headers?: Record<string, string>) => Promise<unknown>;
 
+/** The worker metrics a provider reports to. */
+export type SignalMetrics = Pick<WorkerMetrics, 'signalPolls' | 'signalObserved'>;
+
 /** What every provider's options share; the defaults of maxAgeMs and refreshMs are the provider's own. */
 export interface PollingOptions {
   logger: Logger;
+  /** Where refreshes are counted and observation times kept; none: not measured. */
+  metrics?: SignalMetrics;
   /** How old an observation may be and still be read as available. */
   maxAgeMs?: number;
   /** Least time between two refreshes of the source. */
@@ -51,14 +60,44 @@ const DEFAULT_RETRY_AFTER_FAILURE_MS = 60_000;
 const DEFAULT_TIMEOUT_MS = 5_000;
 const REDACTED = '[redacted]';
 
+/** The source answered with a status other than 2xx. */
 export class SignalHttpError extends Error {
+  readonly status: number;
   /** From a 429's Retry-After header, when the source said how long to wait. */
   readonly retryAfterMs: number | null;
-  constructor(message: string, retryAfterMs: number | null = null) {
-    super(message);
+  constructor(status: number, retryAfterMs: number | null = null) {
+    super(`HTTP ${status}`);
     this.name = 'SignalHttpError';
+    this.status = status;
     this.retryAfterMs = retryAfterMs;
   }
+}
+
+/** The request got no answer at all (connection refused or reset, DNS); the message is fetch's own. */
+export class SignalUnreachableError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'SignalUnreachableError';
+  }
+}
+
+const HTTP_TOO_MANY_REQUESTS = 429;
+
+function isTimeout(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'TimeoutError';
+}
+
+/**
+ * A failed refresh as keel_signal_polls_total counts it. Anything but the transport or the status failing was
+ * thrown on an answer received: a body that is not JSON, or one the provider's parser refused.
+ */
+export function failedPollOutcome(error: unknown): SignalPollOutcome {
+  if (isTimeout(error)) return 'timeout';
+  if (error instanceof SignalUnreachableError) return 'unreachable';
+  if (error instanceof SignalHttpError) {
+    return error.status === HTTP_TOO_MANY_REQUESTS ? 'rate-limited' : 'http-error';
+  }
+  return 'bad-answer';
 }
 
 function retryAfterMs(header: string | null): number | null {
@@ -71,10 +110,12 @@ function getJsonWithin(timeoutMs: number): GetJson {
     const response = await fetch(url, {
       headers: { accept: 'application/json', ...headers },
       signal: AbortSignal.timeout(timeoutMs),
+    }).catch((error: unknown) => {
+      throw isTimeout(error) ? error : new SignalUnreachableError(error);
     });
     if (!response.ok) {
       await response.body?.cancel();
-      throw new SignalHttpError(`HTTP ${response.status}`, retryAfterMs(response.headers.get('retry-after')));
+      throw new SignalHttpError(response.status, retryAfterMs(response.headers.get('retry-after')));
     }
     return response.json();
   };
@@ -94,7 +135,7 @@ export function describeAge(ageMs: number): string {
 /** One SignalProvider per name, all fed by one shared, rate-limited source. */
 export function polledHttpSignals<Name extends string>(options: PolledHttpSignalsOptions<Name>): SignalProvider[] {
   const { source, polling } = options;
-  const logger = polling.logger;
+  const { logger, metrics } = polling;
   const secrets = options.secrets ?? [];
   const maxAgeMs = polling.maxAgeMs ?? options.defaults.maxAgeMs;
   const refreshMs = polling.refreshMs ?? options.defaults.refreshMs;
@@ -108,12 +149,16 @@ export function polledHttpSignals<Name extends string>(options: PolledHttpSignal
 
   async function refresh(nowMs: number): Promise<void> {
     try {
-      last = await options.load(getJson, nowMs);
+      const observations = await options.load(getJson, nowMs);
+      last = observations;
+      metrics?.signalPolls.inc({ provider: source, outcome: 'ok' });
+      for (const name of options.names) metrics?.signalObserved(name, observations[name].observedAtMs);
       if (lastFailure !== null) logger.info({ signal: source }, 'signal provider answering again');
       lastFailure = null;
       failures = 0;
       nextAttemptMs = nowMs + refreshMs;
     } catch (error) {
+      metrics?.signalPolls.inc({ provider: source, outcome: failedPollOutcome(error) });
       const reason = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
       if (reason !== lastFailure) {
         logger.warn({ signal: source, error: reason }, 'signal provider failing: readings masked');

@@ -7,12 +7,13 @@
  *   (default `https://api.whale-alert.io`), WHALE_ALERT_MIN_USD (default 1,000,000).
  * - Etherscan gas oracle (Ethereum block fullness): ETHERSCAN_API_KEY; ETHERSCAN_URL (default
  *   `https://api.etherscan.io`).
- * Which are on is logged; keys never are.
+ * Which are on is logged; keys never are. With `metrics`, the ones on report their refreshes and readings' ages.
  */
 import type { Logger } from '../logger.ts';
 import { coinGeckoGlobalProviders } from './coingecko-global-provider.ts';
 import { etherscanGasProvider } from './etherscan-gas-provider.ts';
 import { fearGreedProvider } from './fear-greed-provider.ts';
+import type { SignalMetrics } from './polled-http-signals.ts';
 import { absentSignal, type SignalProvider } from './signal-provider.ts';
 import { whaleAlertProvider } from './whale-alert-provider.ts';
 
@@ -39,15 +40,16 @@ function minValueUsd(env: Env): number | undefined {
   return usd;
 }
 
-export function signalsFromEnv(env: Env, logger: Logger): SignalProvider[] {
+export function signalsFromEnv(env: Env, logger: Logger, metrics?: SignalMetrics): SignalProvider[] {
+  const polling = { logger, ...(metrics === undefined ? {} : { metrics }) };
   const fearGreed = env.FEAR_GREED_URL
-    ? fearGreedProvider({ baseUrl: origin(env.FEAR_GREED_URL), logger })
+    ? fearGreedProvider({ baseUrl: origin(env.FEAR_GREED_URL), ...polling })
     : absentSignal('fear_greed', 'set FEAR_GREED_URL=https://api.alternative.me');
   const coinGecko = env.COINGECKO_URL
     ? coinGeckoGlobalProviders({
         baseUrl: origin(env.COINGECKO_URL),
         ...(env.COINGECKO_API_KEY ? { apiKey: env.COINGECKO_API_KEY } : {}),
-        logger,
+        ...polling,
       })
     : ['market_cap_change_24h', 'btc_dominance'].map((name) =>
         absentSignal(name, 'set COINGECKO_URL=https://api.coingecko.com'),
@@ -58,14 +60,14 @@ export function signalsFromEnv(env: Env, logger: Logger): SignalProvider[] {
         baseUrl: origin(env.WHALE_ALERT_URL || 'https://api.whale-alert.io'),
         apiKey: env.WHALE_ALERT_API_KEY,
         ...(minUsd === undefined ? {} : { minValueUsd: minUsd }),
-        logger,
+        ...polling,
       })
     : absentSignal('whale_exchange_netflow', 'set WHALE_ALERT_API_KEY');
   const etherscan = env.ETHERSCAN_API_KEY
     ? etherscanGasProvider({
         baseUrl: origin(env.ETHERSCAN_URL || 'https://api.etherscan.io'),
         apiKey: env.ETHERSCAN_API_KEY,
-        logger,
+        ...polling,
       })
     : absentSignal('eth_block_fullness', 'set ETHERSCAN_API_KEY');
   const state = (on: string | undefined) => (on ? 'on' : 'off (masked)');

@@ -10,6 +10,9 @@
  * Binance does. Faults are queued per endpoint ("POST /api/v3/order") or for any ("*") and consumed one request at
  * a time: 429 with Retry-After and Binance's -1003 JSON, 503, latency before or after the work, a timeout (the
  * request is never answered), and "accepted but the response is lost" (the order is placed, never answered).
+ *
+ * The account's user-data stream (order and list updates) is served on the same origin, as ccxt.pro reaches it
+ * (user-data-stream-server.ts): point KEEL_EXCHANGE_WS_URL_BINANCE at `wsUrl`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -27,6 +30,7 @@ import {
   type SimulatedOrderType,
   type SimulatedTrade,
 } from './simulated-account.ts';
+import { UserDataStreamServer } from './user-data-stream-server.ts';
 
 export type SimulatorFault =
   | { kind: 'rate-limit'; retryAfterSeconds: number }
@@ -56,6 +60,8 @@ const RATE_LIMIT_MESSAGE =
 
 export class BinanceSimulator {
   readonly account: SimulatedAccount;
+  /** The account's user-data stream (executionReport, listStatus), with its faults (drop, stall). */
+  readonly userData: UserDataStreamServer;
   /** Every request received, in order (the tests count calls and duplicate sends). */
   readonly calls: CallRecord[] = [];
   /** Awaited before each request is carried out: a test looks at the world as the venue receives an order. */
@@ -65,10 +71,14 @@ export class BinanceSimulator {
   private readonly held = new Set<ServerResponse>();
   private server: Server | null = null;
   url = '';
+  /** The user-data stream's origin (ws://…), for KEEL_EXCHANGE_WS_URL_BINANCE. */
+  wsUrl = '';
 
   constructor(options: SimulatorOptions) {
     this.options = options;
     this.account = new SimulatedAccount(options.markets, options.balances);
+    this.userData = new UserDataStreamServer(this.account, options);
+    this.account.onPriceMoved = () => this.userData.publish();
   }
 
   async start(): Promise<string> {
@@ -76,10 +86,13 @@ export class BinanceSimulator {
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
+    this.wsUrl = `ws://127.0.0.1:${port}`;
+    this.userData.attach(this.server);
     return this.url;
   }
 
   async stop(): Promise<void> {
+    this.userData.close();
     for (const response of this.held) response.destroy();
     this.held.clear();
     this.server?.closeAllConnections();
@@ -147,6 +160,7 @@ export class BinanceSimulator {
       return;
     }
     const answer = this.route(method, url.pathname, params, url.search.slice(1), body, request);
+    this.userData.publish();
     if (fault?.kind === 'lost-response') {
       this.hold(response);
       return;

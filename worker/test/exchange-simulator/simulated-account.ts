@@ -159,6 +159,8 @@ export class SimulatedAccount {
   readonly refuseTypes = new Set<SimulatedOrderType>();
   /** Refuse every OCO list, as Binance refuses one it finds invalid (a test's "list refused"). */
   refuseOrderLists = false;
+  /** Told after the price moved (resting orders may have triggered): the user-data stream pushes what changed. */
+  onPriceMoved: (() => void) | null = null;
   private nextOrderId = 1000;
   private nextOrderListId = 1;
   private nextTradeId = 5000;
@@ -204,6 +206,7 @@ export class SimulatedAccount {
       if (order.symbol !== symbol || !isResting(order)) continue;
       this.work(order, price, now);
     }
+    this.onPriceMoved?.();
   }
 
   market(symbol: string): SimulatedMarket {

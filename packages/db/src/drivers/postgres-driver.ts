@@ -59,10 +59,12 @@ const CONNECT_TIMEOUT_S = 10;
 /**
  * postgres.js can strand a transaction that waits for a connection when the server drops it: the promise never
  * settles, and every later one on that connection waits too (seen here on a restart, most often on a one-connection
- * pool; porsager/postgres#1195 is the same for reserve()). A worker waiting on it would stop for good. So a
- * transaction that has not begun within this time is given up as unreachable and the pool is replaced by a fresh
- * one (the old one ends in the background once its work is done). Only the wait to begin is bounded, never the
- * work: a stranded BEGIN answered later refuses the work (rolled back) rather than run it behind the caller's back.
+ * pool; porsager/postgres#1195 is the same for reserve()). A worker waiting on it would stop for good. So when a
+ * transaction has waited this long to begin AND no transaction of its pool began meanwhile (a wedged pool, not a
+ * busy one: under load the queue moves, and the wait goes on; a single transaction holding a one-connection pool that
+ * long is taken for a wedge too), it is given up as unreachable and the pool is
+ * replaced by a fresh one (the old one ends in the background). Only the wait to begin is bounded, never the work:
+ * a stranded BEGIN answered later refuses the work (rolled back) rather than run it behind the caller's back.
  */
 const DEFAULT_BEGIN_TIMEOUT_MS = 30_000;
 /** Seconds the replaced pool's transactions in flight get to finish before its connections are closed. */
@@ -70,7 +72,16 @@ const REPLACED_POOL_GRACE_S = 30;
 
 class AbandonedTransaction extends Error {}
 
-/** A wait to begin with a deadline: `expired` rejects after `ms` unless `begin()` came first. */
+/**
+ * A postgres.js pool and when one of its transactions last began: a transaction that began had a working connection,
+ * while failures (a refused connection fails at once) say nothing about whether the pool still moves.
+ */
+interface Pool {
+  readonly sql: postgres.Sql;
+  progressAt: number;
+}
+
+/** A wait to begin with a deadline: `expired` rejects once the pool has been wedged for `ms`, unless `begin()` came first. */
 interface BeginDeadline {
   /** Called once the transaction has its connection; false when the caller has already given up. */
   begin(): boolean;
@@ -78,16 +89,23 @@ interface BeginDeadline {
   clear(): void;
 }
 
-function beginDeadline(ms: number, onExpiry: () => void): BeginDeadline {
+function beginDeadline(pool: Pool, ms: number, onWedged: () => void): BeginDeadline {
   let state: 'waiting' | 'begun' | 'abandoned' = 'waiting';
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    const check = () => {
       if (state !== 'waiting') return;
+      const stillFor = ms - (performance.now() - pool.progressAt);
+      if (stillFor > 0) {
+        // The pool moved lately: a queue, not a wedge. Look again once it has been still for `ms`.
+        timer = setTimeout(check, stillFor);
+        return;
+      }
       state = 'abandoned';
-      onExpiry();
-      reject(new DatabaseUnreachableError(`no transaction could begin within ${ms} ms`, 'BEGIN_TIMEOUT'));
-    }, ms);
+      onWedged();
+      reject(new DatabaseUnreachableError(`no transaction could begin for ${ms} ms`, 'BEGIN_TIMEOUT'));
+    };
+    timer = setTimeout(check, ms);
   });
   // Nobody may be listening any more when it expires (the transaction won the race): that is not an error.
   expired.catch(() => {});
@@ -95,6 +113,7 @@ function beginDeadline(ms: number, onExpiry: () => void): BeginDeadline {
     begin() {
       if (state === 'abandoned') return false;
       state = 'begun';
+      pool.progressAt = performance.now();
       clearTimeout(timer);
       return true;
     },
@@ -106,31 +125,33 @@ function beginDeadline(ms: number, onExpiry: () => void): BeginDeadline {
 export function postgresDriver(options: PostgresDriverOptions): Driver {
   const prepare = options.prepare ?? true;
   const beginTimeoutMs = options.beginTimeoutMs ?? DEFAULT_BEGIN_TIMEOUT_MS;
-  const openPool = () =>
-    postgres(options.url, {
+  const openPool = (): Pool => ({
+    sql: postgres(options.url, {
       max: options.maxConnections ?? 10,
       connect_timeout: CONNECT_TIMEOUT_S,
       prepare,
       onnotice: () => {},
       // Rows keep the database's column names; timestamps come back as Date, numeric and int8 as text.
       transform: { undefined: null },
-    });
-  let sql = openPool();
-  /** A wait to begin on `pool` ran out: later transactions get a fresh pool (once, however many waits ran out). */
-  function replacePool(pool: postgres.Sql): void {
-    if (sql !== pool) return;
-    sql = openPool();
+    }),
+    progressAt: performance.now(),
+  });
+  let current = openPool();
+  /** `pool` is wedged: later transactions get a fresh pool (once, however many waits found it so). */
+  function replacePool(pool: Pool): void {
+    if (current !== pool) return;
+    current = openPool();
     // Not awaited: end() may never settle on a broken pool (porsager/postgres#1097).
-    pool.end({ timeout: REPLACED_POOL_GRACE_S }).catch(() => {});
+    pool.sql.end({ timeout: REPLACED_POOL_GRACE_S }).catch(() => {});
   }
-  const deadlineOn = (pool: postgres.Sql) => beginDeadline(beginTimeoutMs, () => replacePool(pool));
+  const deadlineOn = (pool: Pool) => beginDeadline(pool, beginTimeoutMs, () => replacePool(pool));
 
   return {
     kind: 'postgres',
     async transaction<T>(settings: SessionSettings, work: (executor: Executor) => Promise<T>): Promise<T> {
-      const pool = sql;
+      const pool = current;
       const deadline = deadlineOn(pool);
-      const transaction = pool.begin(async (tx) => {
+      const transaction = pool.sql.begin(async (tx) => {
         if (!deadline.begin()) throw new AbandonedTransaction('the caller gave this transaction up before it began');
         const executor = executorOver(tx, prepare);
         if (settings.role !== null) await executor.query(APPLY_SESSION_SQL, sessionParameters(settings));
@@ -161,9 +182,9 @@ export function postgresDriver(options: PostgresDriverOptions): Driver {
      * its commit's outcome through `transaction`.
      */
     async readOnce(settings, text, params) {
-      const pool = sql;
+      const pool = current;
       const deadline = deadlineOn(pool);
-      const reserving = pool.reserve();
+      const reserving = pool.sql.reserve();
       // A connection reserved after the caller gave up goes straight back to the pool.
       reserving.then((late) => deadline.begin() || late.release()).catch(() => {});
       let reserved: postgres.ReservedSql;
@@ -196,7 +217,7 @@ export function postgresDriver(options: PostgresDriverOptions): Driver {
       }
     },
     async close() {
-      await sql.end({ timeout: 5 });
+      await current.sql.end({ timeout: 5 });
     },
   };
 }
