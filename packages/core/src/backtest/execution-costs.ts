@@ -23,7 +23,7 @@ export function createPaperBroker(costs: Partial<ExecutionCosts>, ledger: Ledger
     unitsFastPath,
     availableQuote: () => ledger.cashQuoteExact,
     availableBase: (symbol) => ledger.position(symbol).qtyBase,
-    availableQuoteUnits: () => ledger.cashQuoteUnits,
+    availableQuoteWide: () => ledger.cashQuoteWide,
     availableBaseUnits: (symbol) => ledger.positionQtyBaseUnits(symbol),
   });
 }

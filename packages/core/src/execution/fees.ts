@@ -1,7 +1,8 @@
 import { DECIMAL_SCALE, type Decimal, decimalFromUnits } from '../money/decimal.ts';
 import { divideRounded } from '../money/rounding.ts';
-import { ceilDivUnits, decimalAsFraction, safeUnits, unitsFromDecimal } from '../money/safe-units.ts';
+import { decimalAsFraction, safeUnits, unitsFromDecimal } from '../money/safe-units.ts';
 import { requirePositiveStep } from '../money/step.ts';
+import { scaledDivWide, type WideUnits, wideFromUnits } from '../money/wide-units.ts';
 
 /**
  * A fee rate and step, with the divisor feeQuoteFor needs derived once (per market) rather than per fill.
@@ -74,10 +75,18 @@ export function scheduledFeeQuote(notionalQuote: Decimal, schedule: FeeSchedule)
 
 /**
  * scheduledFeeQuote for a notional in units (≥ 0): the same fee in units, or NaN when an amount or intermediate is
- * not exact in units (the caller then takes the Decimal path). fee = ⌈notional × rate / step⌉ steps, with
- * notional = N / 10^10, rate = n / d and step = s / 10^10: ⌈N × n / (d × s)⌉ steps of s units.
+ * not exact in units (the caller then takes the Decimal path).
  */
 export function scheduledFeeUnits(notionalUnits: number, schedule: FeeSchedule): number {
+  return scheduledFeeWide(wideFromUnits(notionalUnits), schedule);
+}
+
+/**
+ * scheduledFeeQuote for a notional in two words (money/wide-units.ts, ≥ 0): the same fee in units, or NaN. fee =
+ * ⌈notional × rate / step⌉ steps, with notional = N / 10^10 (N fractional here), rate = n / d and step = s / 10^10:
+ * ⌈N × n / (d × s)⌉ steps of s units.
+ */
+export function scheduledFeeWide(notional: WideUnits, schedule: FeeSchedule): number {
   const { rateNumerator, feeDivisor, feeStepUnits } = schedule.inUnits;
-  return safeUnits(ceilDivUnits(safeUnits(notionalUnits * rateNumerator), feeDivisor) * feeStepUnits);
+  return safeUnits(scaledDivWide(notional, rateNumerator, feeDivisor, true) * feeStepUnits);
 }

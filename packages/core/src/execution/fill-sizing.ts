@@ -4,7 +4,18 @@
  */
 import { addDecimal, mulDecimal } from '../money/arithmetic.ts';
 import { DECIMAL_SCALE, DECIMAL_ZERO, type Decimal, decimalFromUnits } from '../money/decimal.ts';
-import { floorDivUnits, mulUnits, safeUnits, unitsFromDecimal } from '../money/safe-units.ts';
+import { safeUnits, unitsFromDecimal } from '../money/safe-units.ts';
+import {
+  compareWide,
+  floorDivWide,
+  isWideExact,
+  mulUnitsWide,
+  scaledDivWide,
+  subWide,
+  WIDE_NOT_EXACT,
+  type WideUnits,
+  wideFromUnits,
+} from '../money/wide-units.ts';
 import { type FeeSchedule, feeSchedule, scheduledFeeQuote } from './fees.ts';
 
 export interface BuyCostRules {
@@ -108,29 +119,36 @@ function largestAffordableNotional(budgetQuote: Decimal, rules: BuyCostRules, co
 
 /**
  * largestAffordableQtyBase with the budget and the price in units (money/safe-units.ts), for rules built by
- * buyCostRules: the same quantity in units, or NaN when an amount or intermediate is not exact in units. The
- * Decimal version's half-unit bound and tie rule only matter when a lot's notional has more than 18 places; here
- * it is exact at 10 (or NaN), so n lots fit exactly when n × lotNotional ≤ the affordable notional.
+ * buyCostRules: the same quantity in units, or NaN when an amount or intermediate is not exact in units.
  */
 export function largestAffordableQtyUnits(budgetUnits: number, priceUnits: number, rules: BuyCostRules): number {
-  const constants = rules.derived?.inUnits;
-  if (constants === undefined || Number.isNaN(budgetUnits) || Number.isNaN(priceUnits)) return Number.NaN;
-  if (budgetUnits <= 0 || priceUnits <= 0) return 0;
-  const notionalUnits = largestAffordableNotionalUnits(budgetUnits, rules.derived as BuyCostConstants);
-  const lotNotionalUnits = mulUnits(constants.lotUnits, priceUnits);
-  return safeUnits(floorDivUnits(notionalUnits, lotNotionalUnits) * constants.lotUnits);
+  return largestAffordableQtyWide(wideFromUnits(budgetUnits), priceUnits, rules);
 }
 
-/** largestAffordableNotional in units (see there for the derivation); NaN when not exact in units. */
-function largestAffordableNotionalUnits(budgetUnits: number, constants: BuyCostConstants): number {
-  const rateNumerator = constants.fees.inUnits.rateNumerator;
-  if (rateNumerator === 0) return budgetUnits;
+/**
+ * largestAffordableQtyBase with the budget in two words (money/wide-units.ts) and the price in units: the same
+ * quantity in units, or NaN. The Decimal version's half-unit bound and tie rule only matter when a lot's notional
+ * has more than 18 places; here it has at most 18 (or NaN), so n lots fit exactly when n × lotNotional ≤ the
+ * affordable notional.
+ */
+export function largestAffordableQtyWide(budget: WideUnits, priceUnits: number, rules: BuyCostRules): number {
+  const constants = rules.derived?.inUnits;
+  if (constants === undefined || !isWideExact(budget) || Number.isNaN(priceUnits)) return Number.NaN;
+  if (budget.units < 0 || (budget.units === 0 && budget.fine === 0) || priceUnits <= 0) return 0;
+  const notional = largestAffordableNotionalWide(budget, rules.derived as BuyCostConstants);
+  const lots = floorDivWide(notional, mulUnitsWide(constants.lotUnits, priceUnits));
+  return safeUnits(lots * constants.lotUnits);
+}
+
+/** largestAffordableNotional in two words (see there for the derivation); not exact when an amount is not. */
+function largestAffordableNotionalWide(budget: WideUnits, constants: BuyCostConstants): WideUnits {
+  const { rateNumerator, feeStepUnits } = constants.fees.inUnits;
+  if (rateNumerator === 0) return budget;
   const { crossingDivisor, coveredPerStep } = constants.inUnits;
-  const stepsBelowCrossing = floorDivUnits(safeUnits(budgetUnits * rateNumerator), crossingDivisor);
-  const coveredByFewerSteps = safeUnits(stepsBelowCrossing * coveredPerStep);
-  const leftAfterMoreSteps = safeUnits(
-    budgetUnits - safeUnits((stepsBelowCrossing + 1) * constants.fees.inUnits.feeStepUnits),
-  );
-  if (Number.isNaN(coveredByFewerSteps) || Number.isNaN(leftAfterMoreSteps)) return Number.NaN;
-  return Math.max(coveredByFewerSteps, leftAfterMoreSteps);
+  const stepsBelowCrossing = scaledDivWide(budget, rateNumerator, crossingDivisor, false);
+  const coveredByFewerSteps = wideFromUnits(stepsBelowCrossing * coveredPerStep);
+  const leftAfterMoreSteps = subWide(budget, wideFromUnits((stepsBelowCrossing + 1) * feeStepUnits));
+  const order = compareWide(coveredByFewerSteps, leftAfterMoreSteps);
+  if (Number.isNaN(order)) return WIDE_NOT_EXACT;
+  return order > 0 ? coveredByFewerSteps : leftAfterMoreSteps;
 }

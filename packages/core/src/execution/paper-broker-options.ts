@@ -5,6 +5,7 @@
 import { addDecimal, divDecimal, subDecimal } from '../money/arithmetic.ts';
 import { DECIMAL_ONE, type Decimal } from '../money/decimal.ts';
 import { decimalFromNumber, decimalFromString } from '../money/parse.ts';
+import type { WideUnits } from '../money/wide-units.ts';
 import { BrokerConfigError } from './errors.ts';
 import type { MarketRules } from './market-rules.ts';
 import type { MatchingRules } from './order-matching.ts';
@@ -46,6 +47,11 @@ export interface PaperBrokerOptions {
    */
   availableQuoteUnits?: (symbol: string) => number;
   availableBaseUnits?: (symbol: string) => number;
+  /**
+   * availableQuote in two words (money/wide-units.ts), not exact when it is not so: cash with up to 18 places, as
+   * selling at a 4- or 5-decimal price leaves it. Used instead of availableQuoteUnits when given.
+   */
+  availableQuoteWide?: (symbol: string) => WideUnits;
   /**
    * Compute fills in exact integer units held in numbers while every amount fits (money/safe-units.ts), and with
    * Decimals otherwise; both give the same fills to the last digit. Default true; false computes every fill with

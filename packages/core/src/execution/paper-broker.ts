@@ -16,7 +16,8 @@
  *   cancelled (status 'cancelled', or 'rejected' when nothing filled), with the reason in rejectReason.
  * Fills travel as numbers (execution/types.ts); every quantity and fee is checked to be exactly the decimal its
  * number spells, and the fee is computed from the fill's own numbers, so the ledger books exactly these amounts.
- * A fill is computed in exact integer units held in numbers (money/safe-units.ts) when every amount fits there,
+ * A fill is computed in exact integer units held in numbers (money/safe-units.ts; notionals and quote amounts in
+ * two words, money/wide-units.ts) when every amount fits there,
  * which needs no bigint, else with Decimals; both give the same fill to the last digit.
  *
  * onFill is called after the order's state counts the fill; if it throws (a ledger refusing the fill), the
@@ -30,7 +31,6 @@ import { decimalToExactNumber, decimalToNumber, decimalToShortNumber, formatDeci
 import { decimalFromNumber } from '../money/parse.ts';
 import {
   floorDivUnits,
-  mulUnits,
   safeUnits,
   unitsFromNumber,
   unitsToDecimal,
@@ -38,11 +38,24 @@ import {
   unitsToNumber,
 } from '../money/safe-units.ts';
 import { roundToStep } from '../money/step.ts';
+import {
+  addWide,
+  compareWide,
+  mulUnitsWide,
+  subWide,
+  WIDE_NOT_EXACT,
+  WIDE_ZERO,
+  type WideUnits,
+  wideFromDecimal,
+  wideFromUnits,
+  wideToDecimal,
+  wideToNumber,
+} from '../money/wide-units.ts';
 import { CandleVolume } from './candle-volume.ts';
 import { OrderValidationError } from './errors.ts';
-import { feeSchedule, scheduledFeeQuote, scheduledFeeUnits } from './fees.ts';
+import { feeSchedule, scheduledFeeQuote, scheduledFeeWide } from './fees.ts';
 import { reusedFillAmounts } from './fill-amounts.ts';
-import { type BuyCostRules, buyCostRules, largestAffordableQtyBase, largestAffordableQtyUnits } from './fill-sizing.ts';
+import { type BuyCostRules, buyCostRules, largestAffordableQtyBase, largestAffordableQtyWide } from './fill-sizing.ts';
 import { type ResolvedMarketRules, resolveMarketRules } from './market-rules.ts';
 import { OrderIndex } from './order-index.ts';
 import { type Match, type MatchingRules, matchOrder } from './order-matching.ts';
@@ -81,8 +94,10 @@ interface WorkingOrder {
   readonly stopPriceQuote: number;
   /** Its size: qtyBase or quoteQty, as Decimals and in units. */
   readonly size: ValidatedOrder;
+  /** quoteQty in two words (money/wide-units.ts); not exact for orders sized in base or off the fast path. */
+  readonly quoteQtyWide: WideUnits;
   /**
-   * Whether the filled amounts are held in units (filledQtyUnits, filledQuoteUnits), the fast path's, or as
+   * Whether the filled amounts are held in units (filledQtyUnits, filledQuoteWide), the fast path's, or as
    * Decimals (filledQtyBase, filledQuote); the other pair is stale. An order leaves units for good on its first
    * fill that needs Decimals.
    */
@@ -91,7 +106,7 @@ interface WorkingOrder {
   /** Buys: quote spent, fees included. Sells: quote received, fees deducted. */
   filledQuote: Decimal;
   filledQtyUnits: number;
-  filledQuoteUnits: number;
+  filledQuoteWide: WideUnits;
   stopTriggered: boolean;
   /** Has met its first eligible candle (a limit marketable then takes liquidity; later it rests). */
   arrived: boolean;
@@ -162,11 +177,12 @@ export class PaperBroker {
       limitPriceQuote: request.limitPrice ?? Number.NaN,
       stopPriceQuote: request.stopPrice ?? Number.NaN,
       size: validated,
+      quoteQtyWide: this.unitsFastPath && validated.sizedInQuote ? quoteQtyInWide(validated) : WIDE_NOT_EXACT,
       amountsInUnits: this.unitsFastPath,
       filledQtyBase: DECIMAL_ZERO,
       filledQuote: DECIMAL_ZERO,
       filledQtyUnits: 0,
-      filledQuoteUnits: 0,
+      filledQuoteWide: WIDE_ZERO,
       stopTriggered: false,
       arrived: false,
     };
@@ -243,7 +259,7 @@ export class PaperBroker {
       if (this.unitsFastPath && this.fillInUnits(order, time, candleVolume, onFill)) return;
       if (order.filledQtyUnits !== 0) {
         order.filledQtyBase = unitsToDecimal(order.filledQtyUnits);
-        order.filledQuote = unitsToDecimal(order.filledQuoteUnits);
+        order.filledQuote = wideToDecimal(order.filledQuoteWide);
       }
       order.amountsInUnits = false;
     }
@@ -336,9 +352,9 @@ export class PaperBroker {
     const fees = costRules.derived?.fees;
     const price = unitsFromNumber(priceQuote);
     const size = order.size;
-    const quoteLeft = size.sizedInQuote ? safeUnits(size.quoteQtyUnits - order.filledQuoteUnits) : Number.NaN;
+    const quoteLeft = size.sizedInQuote ? subWide(order.quoteQtyWide, order.filledQuoteWide) : WIDE_NOT_EXACT;
     const wantQty = size.sizedInQuote
-      ? largestAffordableQtyUnits(quoteLeft, price, costRules)
+      ? largestAffordableQtyWide(quoteLeft, price, costRules)
       : safeUnits(size.qtyUnits - order.filledQtyUnits);
     const fundsQty = this.fundsQtyUnits(order, price, costRules, quoteLeft, wantQty);
     const qty = Math.min(wantQty, fundsQty);
@@ -346,25 +362,26 @@ export class PaperBroker {
     if (!(wantQty > 0 && qty > 0) || fees === undefined) return false;
     const qtyBase = unitsToExactNumber(qty);
     if (!candleVolume.fitsUntouched(qtyBase)) return false;
-    const notional = mulUnits(qty, price);
-    const fee = scheduledFeeUnits(notional, fees);
+    const notional = mulUnitsWide(qty, price);
+    const fee = scheduledFeeWide(notional, fees);
     const feeQuote = unitsToExactNumber(fee);
-    const quoteMoved = order.side === 'buy' ? safeUnits(notional + fee) : safeUnits(notional - fee);
+    const quoteMoved =
+      order.side === 'buy' ? addWide(notional, wideFromUnits(fee)) : subWide(notional, wideFromUnits(fee));
     // A sale whose fee exceeds its proceeds, or made with negative cash, draws on the cash: fillWithDecimals checks
-    // and words those rare cases.
-    if (!(quoteMoved >= 0) || Number.isNaN(feeQuote)) return false;
+    // and words those rare cases. (A two-word value is negative exactly when its units are.)
+    if (!(quoteMoved.units >= 0) || Number.isNaN(feeQuote)) return false;
     if (order.side === 'sell' && this.options.availableQuote !== undefined) {
-      if (!((this.options.availableQuoteUnits?.(order.state.request.symbol) ?? Number.NaN) >= 0)) return false;
+      if (!(this.availableQuoteWide(order.state.request.symbol).units >= 0)) return false;
     }
     const filledQty = safeUnits(order.filledQtyUnits + qty);
-    const filledQuote = safeUnits(order.filledQuoteUnits + quoteMoved);
-    if (Number.isNaN(filledQty) || Number.isNaN(filledQuote)) return false;
+    const filledQuote = addWide(order.filledQuoteWide, quoteMoved);
+    if (Number.isNaN(filledQty) || Number.isNaN(filledQuote.units)) return false;
 
     const firstFill = order.filledQtyUnits === 0;
     order.filledQtyUnits = filledQty;
-    order.filledQuoteUnits = filledQuote;
+    order.filledQuoteWide = filledQuote;
     order.state.filledQtyBase = firstFill ? qtyBase : unitsToNumber(filledQty);
-    order.state.filledQuote = unitsToNumber(filledQuote);
+    order.state.filledQuote = wideToNumber(filledQuote);
     const complete = size.sizedInQuote ? qty === wantQty : filledQty === size.qtyUnits;
     if (complete) this.close(order, 'filled');
     else if (qty === fundsQty) this.closeShortOfFunds(order, this.shortOfFunds(order, priceQuote));
@@ -383,16 +400,16 @@ export class PaperBroker {
     order: WorkingOrder,
     price: number,
     costRules: BuyCostRules,
-    quoteLeft: number,
+    quoteLeft: WideUnits,
     wantQty: number,
   ): number {
     const symbol = order.state.request.symbol;
     if (order.side === 'buy') {
       if (this.options.availableQuote === undefined) return Number.POSITIVE_INFINITY;
-      const available = this.options.availableQuoteUnits?.(symbol) ?? Number.NaN;
-      if (Number.isNaN(available)) return this.balancesNotInUnits();
-      if (quoteLeft <= available) return wantQty;
-      return largestAffordableQtyUnits(available, price, costRules);
+      const available = this.availableQuoteWide(symbol);
+      if (Number.isNaN(available.units)) return this.balancesNotInUnits();
+      if (compareWide(quoteLeft, available) <= 0) return wantQty;
+      return largestAffordableQtyWide(available, price, costRules);
     }
     if (this.options.availableBase === undefined) return Number.POSITIVE_INFINITY;
     const available = this.options.availableBaseUnits?.(symbol) ?? Number.NaN;
@@ -401,6 +418,13 @@ export class PaperBroker {
     if (available <= 0) return 0;
     const lotUnits = costRules.derived?.inUnits.lotUnits ?? Number.NaN;
     return safeUnits(floorDivUnits(available, lotUnits) * lotUnits);
+  }
+
+  /** The account's quote in two words, from availableQuoteWide or else availableQuoteUnits; not exact without them. */
+  private availableQuoteWide(symbol: string): WideUnits {
+    const wide = this.options.availableQuoteWide;
+    if (wide !== undefined) return wide(symbol);
+    return wideFromUnits(this.options.availableQuoteUnits?.(symbol) ?? Number.NaN);
   }
 
   /** Turns the fast path off for good (see unitsFastPath); NaN, for fundsQtyUnits. */
@@ -495,6 +519,12 @@ export class PaperBroker {
     this.books.set(symbol, book);
     return book;
   }
+}
+
+/** A quoteQty order's size in two words: from its units when it has at most 10 places, else from its Decimal. */
+function quoteQtyInWide(size: ValidatedOrder): WideUnits {
+  if (!Number.isNaN(size.quoteQtyUnits)) return wideFromUnits(size.quoteQtyUnits);
+  return size.quoteQty === null ? WIDE_NOT_EXACT : wideFromDecimal(size.quoteQty);
 }
 
 function isWorking(status: OrderStatus): boolean {

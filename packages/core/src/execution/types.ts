@@ -4,6 +4,7 @@
  * (so their shortest decimal form is exact); the ledger turns them into exact decimals before any balance moves.
  */
 import type { Decimal } from '../money/decimal.ts';
+import type { WideUnits } from '../money/wide-units.ts';
 
 export type Side = 'buy' | 'sell';
 export type OrderType = 'market' | 'limit' | 'stop';
@@ -50,7 +51,8 @@ export interface ExactFillAmounts {
   feeQuote: Decimal;
   notionalQuote: Decimal;
   /**
-   * The same four amounts as counts of 10^-10 in numbers (money/safe-units.ts), when the broker computed them so:
+   * The same four amounts as counts of 10^-10 in numbers (money/safe-units.ts; the notional in two words, as
+   * money/wide-units.ts), when the broker computed them so:
    * a ledger keeping its books in units books them without a bigint. Absent or null otherwise.
    */
   units?: Readonly<FillAmountsInUnits> | null;
@@ -60,7 +62,8 @@ export interface FillAmountsInUnits {
   qtyBase: number;
   priceQuote: number;
   feeQuote: number;
-  notionalQuote: number;
+  /** qtyBase × priceQuote has up to 18 places: in two words (money/wide-units.ts). */
+  notionalQuote: WideUnits;
 }
 
 export type OrderStatus = 'open' | 'partially_filled' | 'filled' | 'cancelled' | 'rejected';

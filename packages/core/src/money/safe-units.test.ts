@@ -72,6 +72,32 @@ describe('safe units', () => {
     );
   });
 
+  it('give exact numbers for whole lots of 10^-8 past 10^15 units (large quantities), else NaN', () => {
+    let onLots = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 10 ** 15, max: MAX_SAFE }), fc.boolean(), (units, negative) => {
+        const count = negative ? -units : units;
+        const exact = unitsToExactNumber(count);
+        if (count % 100 !== 0) {
+          expect(exact).toBeNaN();
+          return;
+        }
+        onLots++;
+        expect(exact).toBe(decimalToExactNumber(unitsToDecimal(count), 'test'));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 10 ** 13, max: Math.floor(MAX_SAFE / 100) }), (lots) => {
+        expect(unitsToExactNumber(lots * 100)).toBe(decimalToExactNumber(unitsToDecimal(lots * 100), 'test'));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(onLots).toBeGreaterThan(0);
+    expect(unitsToExactNumber(109_455_123_456_700)).toBe(10945.51234567);
+    expect(unitsToExactNumber(1_094_551_234_567_800)).toBe(109455.12345678);
+  });
+
   it('leave Decimals beyond 10 places or 2^53 units to the Decimal path', () => {
     expect(unitsFromDecimal(decimalFromString('0.00000000001'))).toBeNaN();
     expect(unitsFromDecimal(decimalFromUnits(BigInt(MAX_SAFE) * 10n ** 8n))).toBe(MAX_SAFE);

@@ -44,11 +44,22 @@ export function unitsToNumber(units: number): number {
 
 /**
  * The number whose shortest text spells units × 10^-10 exactly, as decimalToExactNumber gives it, when the count
- * has at most 15 digits; NaN otherwise (the Decimal path then decides, and may throw).
+ * has at most 15 digits, or is a whole count of 10^-8 (a lot) with at most 15 digits: decimalToExactNumber's two
+ * grids (format.ts), read the same way. NaN otherwise (the Decimal path then decides, and may throw).
  */
 export function unitsToExactNumber(units: number): number {
-  return Math.abs(units) < SHORT_TEXT_LIMIT ? units / UNITS_PER_ONE : Number.NaN;
+  if (Math.abs(units) < SHORT_TEXT_LIMIT) return units / UNITS_PER_ONE;
+  // A safe count's quotient by 100 is whole exactly when the count is a multiple of 100: any other quotient is at
+  // least 0.01 from a whole number, far more than its rounding error below 2^47.
+  const eighthPlaces = units / UNITS_PER_EIGHTH_PLACE;
+  return Number.isInteger(eighthPlaces) && Math.abs(eighthPlaces) < SHORT_TEXT_LIMIT
+    ? eighthPlaces / EIGHTH_PLACES_PER_ONE
+    : Number.NaN;
 }
+
+/** Units per 10^-8, and 10^-8 steps per one: decimalToExactNumber's second grid. */
+const UNITS_PER_EIGHTH_PLACE = 100;
+const EIGHTH_PLACES_PER_ONE = 1e8;
 
 export function unitsToDecimal(units: number): Decimal {
   return decimalFromUnits(BigInt(units) * DECIMAL_UNITS_PER_UNIT);

@@ -8,9 +8,10 @@
  * fills have no reader for it), and equityQuote sums those numbers. The numbers are a valuation aid; the Decimal
  * accessors (`…Exact`) are the books.
  *
- * The books themselves are kept in exact integer units held in numbers (money/safe-units.ts) while every balance
- * and every fill fits there, which books a fill without a bigint; the first fill that does not fit moves them to
- * Decimals for good. Decimals are built from the units when read. Both keep the same books to the last digit.
+ * The books themselves are kept in exact integer units held in numbers while every balance and every fill fits
+ * there, which books a fill without a bigint: quantities and fees in units of 10^-10 (money/safe-units.ts), cash,
+ * cost bases and realised P&L, which take a notional's 12 or 13 places, in two words (money/wide-units.ts). The
+ * first fill that does not fit moves them to Decimals for good. Decimals are built from the units when read. Both keep the same books to the last digit.
  */
 import type { ExactFillAmounts, Fill, FillAmountsInUnits } from '../execution/types.ts';
 import { addDecimal, subDecimal } from '../money/arithmetic.ts';
@@ -18,14 +19,20 @@ import { DECIMAL_ZERO, type Decimal } from '../money/decimal.ts';
 import { DecimalError } from '../money/errors.ts';
 import { decimalToNumber, formatDecimal } from '../money/format.ts';
 import { decimalFromNumber, toDecimal } from '../money/parse.ts';
+import { safeUnits, unitsFromDecimal, unitsFromNumber, unitsToDecimal, unitsToNumber } from '../money/safe-units.ts';
 import {
-  mulUnits,
-  safeUnits,
-  unitsFromDecimal,
-  unitsFromNumber,
-  unitsToDecimal,
-  unitsToNumber,
-} from '../money/safe-units.ts';
+  addWide,
+  mulUnitsWide,
+  subWide,
+  WIDE_NOT_EXACT,
+  WIDE_ZERO,
+  type WideUnits,
+  wideFromDecimal,
+  wideFromUnits,
+  wideToDecimal,
+  wideToNumber,
+  wideToUnits,
+} from '../money/wide-units.ts';
 import { PortfolioError } from './errors.ts';
 import { applyBuy, applySell, averageEntryPriceQuote, flatPosition, type Position } from './position.ts';
 import { equityQuote, type MarkPriceOf, unrealisedPnlQuote } from './valuation.ts';
@@ -61,7 +68,7 @@ export class Ledger {
   readonly symbols: readonly string[];
   readonly initialCashQuoteExact: Decimal;
   /**
-   * Whether the books are the units below (cashUnits … positionFeesUnits) or the Decimals (cashExact …
+   * Whether the books are the units below (cashWide … positionFeesUnits) or the Decimals (cashExact …
    * positionList). In units, positionList holds a snapshot only where positionStale is 0.
    */
   private booksInUnits: boolean;
@@ -69,12 +76,12 @@ export class Ledger {
   private realisedExact = DECIMAL_ZERO;
   private feesExact = DECIMAL_ZERO;
   private readonly positionList: Position[];
-  private cashUnits: number;
-  private realisedUnits = 0;
+  private cashWide: WideUnits;
+  private realisedWide = WIDE_ZERO;
   private feesUnits = 0;
   private readonly qtyUnits: Float64Array;
-  private readonly costBasisUnits: Float64Array;
-  private readonly positionRealisedUnits: Float64Array;
+  private readonly costBasisWide: WideUnits[];
+  private readonly positionRealisedWide: WideUnits[];
   private readonly positionFeesUnits: Float64Array;
   private readonly positionStale: Uint8Array;
   private readonly indexBySymbol = new Map<string, number>();
@@ -101,11 +108,11 @@ export class Ledger {
       this.indexBySymbol.set(symbol, index);
     });
     this.positionList = this.symbols.map(flatPosition);
-    this.cashUnits = options.unitsFastPath === false ? Number.NaN : unitsFromDecimal(this.cashExact);
-    this.booksInUnits = !Number.isNaN(this.cashUnits);
+    this.cashWide = options.unitsFastPath === false ? WIDE_NOT_EXACT : wideFromDecimal(this.cashExact);
+    this.booksInUnits = !Number.isNaN(this.cashWide.units);
     this.qtyUnits = new Float64Array(this.symbols.length);
-    this.costBasisUnits = new Float64Array(this.symbols.length);
-    this.positionRealisedUnits = new Float64Array(this.symbols.length);
+    this.costBasisWide = this.symbols.map(() => WIDE_ZERO);
+    this.positionRealisedWide = this.symbols.map(() => WIDE_ZERO);
     this.positionFeesUnits = new Float64Array(this.symbols.length);
     this.positionStale = new Uint8Array(this.symbols.length);
     this.qtyNumbers = new Float64Array(this.symbols.length);
@@ -188,21 +195,26 @@ export class Ledger {
   // ── exact books ──
 
   get cashQuoteExact(): Decimal {
-    return this.booksInUnits ? unitsToDecimal(this.cashUnits) : this.cashExact;
+    return this.booksInUnits ? wideToDecimal(this.cashWide) : this.cashExact;
   }
 
   /** Σ realised P&L over every position, fees excluded. */
   get realisedPnlQuoteExact(): Decimal {
-    return this.booksInUnits ? unitsToDecimal(this.realisedUnits) : this.realisedExact;
+    return this.booksInUnits ? wideToDecimal(this.realisedWide) : this.realisedExact;
   }
 
   get feesPaidQuoteExact(): Decimal {
     return this.booksInUnits ? unitsToDecimal(this.feesUnits) : this.feesExact;
   }
 
-  /** Cash in units (money/safe-units.ts), or NaN once the books are Decimals: the paper broker's fast path reads it. */
+  /** Cash in units (money/safe-units.ts), or NaN once the books are Decimals or when it has more than 10 places. */
   get cashQuoteUnits(): number {
-    return this.booksInUnits ? this.cashUnits : Number.NaN;
+    return this.booksInUnits ? wideToUnits(this.cashWide) : Number.NaN;
+  }
+
+  /** Cash in two words (money/wide-units.ts), not exact once the books are Decimals: the paper broker's fast path. */
+  get cashQuoteWide(): WideUnits {
+    return this.booksInUnits ? this.cashWide : WIDE_NOT_EXACT;
   }
 
   /** A position's quantity in units, or NaN once the books are Decimals (as cashQuoteUnits). */
@@ -243,8 +255,8 @@ export class Ledger {
       this.positionList[index] = {
         symbol: this.symbols[index] as string,
         qtyBase: unitsToDecimal(this.qtyUnits[index] as number),
-        costBasisQuote: unitsToDecimal(this.costBasisUnits[index] as number),
-        realisedPnlQuote: unitsToDecimal(this.positionRealisedUnits[index] as number),
+        costBasisQuote: wideToDecimal(this.costBasisWide[index] as WideUnits),
+        realisedPnlQuote: wideToDecimal(this.positionRealisedWide[index] as WideUnits),
         feesPaidQuote: unitsToDecimal(this.positionFeesUnits[index] as number),
       };
       this.positionStale[index] = 0;
@@ -350,43 +362,45 @@ export class Ledger {
    */
   private applyFillInUnits(index: number, side: string, fill: Readonly<FillAmountsInUnits>): FillBooking | null {
     const { qtyBase, priceQuote, feeQuote, notionalQuote } = fill;
-    if (!(qtyBase > 0 && priceQuote > 0 && feeQuote >= 0 && notionalQuote >= 0)) return null;
+    if (!(qtyBase > 0 && priceQuote > 0 && feeQuote >= 0 && notionalQuote.units >= 0)) return null;
     const qtyBefore = this.qtyUnits[index] as number;
-    const costBefore = this.costBasisUnits[index] as number;
+    const costBefore = this.costBasisWide[index] as WideUnits;
+    const fee = wideFromUnits(feeQuote);
     let qtyAfter: number;
-    let costAfter: number;
-    let realised: number;
-    let cashAfter: number;
+    let costAfter: WideUnits;
+    let realised: WideUnits;
+    let cashAfter: WideUnits;
     if (side === 'buy') {
       qtyAfter = safeUnits(qtyBefore + qtyBase);
-      costAfter = safeUnits(costBefore + notionalQuote);
-      realised = 0;
-      cashAfter = safeUnits(safeUnits(this.cashUnits - notionalQuote) - feeQuote);
+      costAfter = addWide(costBefore, notionalQuote);
+      realised = WIDE_ZERO;
+      cashAfter = subWide(subWide(this.cashWide, notionalQuote), fee);
     } else if (side === 'sell') {
       // Selling part of a position removes a pro-rata cost that needs rounding: the Decimal path's work.
       if (qtyBase !== qtyBefore) return null;
       qtyAfter = 0;
-      costAfter = 0;
-      realised = safeUnits(notionalQuote - costBefore);
-      cashAfter = safeUnits(safeUnits(this.cashUnits + notionalQuote) - feeQuote);
+      costAfter = WIDE_ZERO;
+      realised = subWide(notionalQuote, costBefore);
+      cashAfter = subWide(addWide(this.cashWide, notionalQuote), fee);
     } else return null;
-    const positionRealised = safeUnits((this.positionRealisedUnits[index] as number) + realised);
+    const positionRealised = addWide(this.positionRealisedWide[index] as WideUnits, realised);
     const positionFees = safeUnits((this.positionFeesUnits[index] as number) + feeQuote);
-    const realisedTotal = safeUnits(this.realisedUnits + realised);
+    const realisedTotal = addWide(this.realisedWide, realised);
     const feesTotal = safeUnits(this.feesUnits + feeQuote);
-    // NaN (an unsafe amount) fails `>= 0`; a negative cash is refused, with its reason, by the Decimal path.
-    if (!(cashAfter >= 0 && qtyAfter >= 0 && costAfter >= 0)) return null;
-    if (Number.isNaN(positionRealised + positionFees + realisedTotal + feesTotal)) return null;
+    // NaN (an unsafe amount) fails `>= 0`; a negative cash is refused, with its reason, by the Decimal path. A two-word
+    // value is negative exactly when its units are (its fine part is never negative).
+    if (!(cashAfter.units >= 0 && qtyAfter >= 0 && costAfter.units >= 0)) return null;
+    if (Number.isNaN(positionRealised.units + positionFees + realisedTotal.units + feesTotal)) return null;
 
     this.qtyUnits[index] = qtyAfter;
-    this.costBasisUnits[index] = costAfter;
-    this.positionRealisedUnits[index] = positionRealised;
+    this.costBasisWide[index] = costAfter;
+    this.positionRealisedWide[index] = positionRealised;
     this.positionFeesUnits[index] = positionFees;
     this.positionStale[index] = 1;
-    this.cashUnits = cashAfter;
-    this.realisedUnits = realisedTotal;
+    this.cashWide = cashAfter;
+    this.realisedWide = realisedTotal;
     this.feesUnits = feesTotal;
-    this.cashNumber = unitsToNumber(cashAfter);
+    this.cashNumber = wideToNumber(cashAfter);
     this.qtyNumbers[index] = unitsToNumber(qtyAfter);
     this.averageEntryStale[index] = 1;
     if (qtyBefore === 0 && qtyAfter !== 0) this.openPositionCount++;
@@ -432,18 +446,24 @@ export class Ledger {
   }
 }
 
-/** A Position with its amounts in units (money/safe-units.ts). */
-type PositionInUnits = { readonly [K in keyof Position]: K extends 'symbol' ? string : number };
+/** A Position with its quantity and fees in units (money/safe-units.ts), its other amounts in two words. */
+interface PositionInUnits {
+  readonly symbol: string;
+  readonly qtyBase: number;
+  readonly costBasisQuote: WideUnits;
+  readonly realisedPnlQuote: WideUnits;
+  readonly feesPaidQuote: number;
+}
 
 /** What booking one fill in units did, its Decimals built when read (the backtester reads none). */
 class FillBookingInUnits implements FillBooking {
   private readonly positionUnits: PositionInUnits;
-  private readonly notionalUnits: number;
+  private readonly notionalUnits: WideUnits;
   private readonly feeUnits: number;
-  private readonly realisedUnits: number;
-  private readonly cashUnits: number;
+  private readonly realisedUnits: WideUnits;
+  private readonly cashUnits: WideUnits;
 
-  constructor(position: PositionInUnits, notional: number, fee: number, realised: number, cash: number) {
+  constructor(position: PositionInUnits, notional: WideUnits, fee: number, realised: WideUnits, cash: WideUnits) {
     this.positionUnits = position;
     this.notionalUnits = notional;
     this.feeUnits = fee;
@@ -456,14 +476,14 @@ class FillBookingInUnits implements FillBooking {
     return {
       symbol: units.symbol,
       qtyBase: unitsToDecimal(units.qtyBase),
-      costBasisQuote: unitsToDecimal(units.costBasisQuote),
-      realisedPnlQuote: unitsToDecimal(units.realisedPnlQuote),
+      costBasisQuote: wideToDecimal(units.costBasisQuote),
+      realisedPnlQuote: wideToDecimal(units.realisedPnlQuote),
       feesPaidQuote: unitsToDecimal(units.feesPaidQuote),
     };
   }
 
   get notionalQuote(): Decimal {
-    return unitsToDecimal(this.notionalUnits);
+    return wideToDecimal(this.notionalUnits);
   }
 
   get feeQuote(): Decimal {
@@ -471,11 +491,11 @@ class FillBookingInUnits implements FillBooking {
   }
 
   get realisedPnlQuote(): Decimal {
-    return unitsToDecimal(this.realisedUnits);
+    return wideToDecimal(this.realisedUnits);
   }
 
   get cashQuote(): Decimal {
-    return unitsToDecimal(this.cashUnits);
+    return wideToDecimal(this.cashUnits);
   }
 }
 
@@ -484,8 +504,8 @@ function fillAmountsInUnits(fill: Fill): FillAmountsInUnits | null {
   const qtyBase = unitsFromNumber(fill.qtyBase);
   const priceQuote = unitsFromNumber(fill.priceQuote);
   const feeQuote = unitsFromNumber(fill.feeQuote);
-  const notionalQuote = mulUnits(qtyBase, priceQuote);
-  if (Number.isNaN(notionalQuote) || Number.isNaN(feeQuote)) return null;
+  const notionalQuote = mulUnitsWide(qtyBase, priceQuote);
+  if (Number.isNaN(notionalQuote.units) || Number.isNaN(feeQuote)) return null;
   return { qtyBase, priceQuote, feeQuote, notionalQuote };
 }
 
@@ -495,9 +515,9 @@ function exactAmountsInUnits(exact: Readonly<ExactFillAmounts>): FillAmountsInUn
     qtyBase: unitsFromDecimal(exact.qtyBase),
     priceQuote: unitsFromDecimal(exact.priceQuote),
     feeQuote: unitsFromDecimal(exact.feeQuote),
-    notionalQuote: unitsFromDecimal(exact.notionalQuote),
+    notionalQuote: wideFromDecimal(exact.notionalQuote),
   };
-  const anyMissing = amounts.qtyBase + amounts.priceQuote + amounts.feeQuote + amounts.notionalQuote;
+  const anyMissing = amounts.qtyBase + amounts.priceQuote + amounts.feeQuote + amounts.notionalQuote.units;
   return Number.isNaN(anyMissing) ? null : amounts;
 }
 
