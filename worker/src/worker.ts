@@ -181,14 +181,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   };
   const mayStart = (botId: string) => (failed.get(botId)?.retryAt ?? 0) <= Date.now();
   /**
-   * Held here, not running, and free to start now: set aside while the database was away, past a failure's backoff,
-   * or left when a write about it failed. attendHeld hands them to handleAll, which starts or stops each as it says.
-   */
-  /**
    * Runners stopped by a lost lease that are still finishing the candle in hand: the bot is not started here again
    * until they are done, so two runners of one bot never write side by side in this process.
    */
   const halting = new Map<string, Promise<void>>();
+  /**
+   * Held here, not running, and free to start now: set aside while the database was away, past a failure's backoff,
+   * or left when a write about it failed. attendHeld hands them to handleAll, which starts or stops each as it says.
+   */
   const dueHeldNotRunning = () => [...held].filter((botId) => !running.has(botId) && mayStart(botId));
   let stopping = false;
   let timer: NodeJS.Timeout | null = null;
