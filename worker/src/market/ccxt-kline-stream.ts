@@ -8,11 +8,12 @@
  */
 import type { Candle } from '@keel/core/market/types.ts';
 import type { Exchange } from 'ccxt';
-import { backoffDelayMs, DEFAULT_RETRY } from '../exchange/retry.ts';
 import type { Logger } from '../logger.ts';
 import { ccxtSymbol } from './ccxt-candle-fetcher.ts';
-import { connectProClient } from './ccxt-pro-client.ts';
 import { ClosingKlines } from './closing-klines.ts';
+import { ProStreamLoop } from './pro-stream-loop.ts';
+
+type OhlcvRows = Awaited<ReturnType<Exchange['watchOHLCV']>>;
 
 export interface CcxtKlineStreamOptions {
   /** ccxt exchange id, e.g. `binance`. */
@@ -44,113 +45,50 @@ export class KlineStreamStalledError extends Error {
 }
 
 const DEFAULT_STALL_MS = 30_000;
-const DEFAULT_RECONNECT_MS = 1_000;
-const DEFAULT_MAX_RECONNECT_MS = 60_000;
 
 export class CcxtKlineStream {
   readonly name: string;
-  /** A message came on the current socket and none of the failures since. */
-  up = false;
   private readonly options: CcxtKlineStreamOptions;
-  private readonly stallMs: number;
   private readonly klines = new ClosingKlines();
-  private client: Exchange | null = null;
-  private stopping = false;
-  private running: Promise<void> | null = null;
-  private wakeFromBackoff: (() => void) | null = null;
+  private loop: ProStreamLoop<OhlcvRows, Candle[]> | null = null;
 
   constructor(options: CcxtKlineStreamOptions) {
     this.options = options;
     this.name = `ccxt.pro:${options.exchangeId}`;
-    this.stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+  }
+
+  /** A message came on the current socket and none of the failures since. */
+  get up(): boolean {
+    return this.loop?.up ?? false;
   }
 
   start(events: KlineStreamEvents): void {
-    this.running ??= this.run(events);
+    if (this.loop !== null) return;
+    const { exchangeId, symbol, timeframe, logger } = this.options;
+    this.loop = new ProStreamLoop({
+      exchangeId,
+      ...(this.options.env === undefined ? {} : { env: this.options.env }),
+      logger,
+      logFields: { source: this.name, symbol, timeframe },
+      failureMessage: 'kline websocket failed: reconnecting',
+      upReason: 'websocket message received',
+      stallMs: this.options.stallMs ?? DEFAULT_STALL_MS,
+      stalledError: (stallMs) => new KlineStreamStalledError(stallMs),
+      ...(this.options.reconnectMs === undefined ? {} : { reconnectMs: this.options.reconnectMs }),
+      ...(this.options.maxReconnectMs === undefined ? {} : { maxReconnectMs: this.options.maxReconnectMs }),
+      watch: (client) => client.watchOHLCV(ccxtSymbol(symbol), timeframe),
+      take: (rows) => this.klines.update(rows),
+      deliver: (candles) => {
+        for (const candle of candles) events.closed(candle);
+      },
+      health: (up, reason) => events.health(up, reason),
+      // A kline the old socket left open is not continued by the new one.
+      onFailure: () => this.klines.reset(),
+    });
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.wakeFromBackoff?.();
-    await this.closeClient();
-    await this.running;
-  }
-
-  private async run(events: KlineStreamEvents): Promise<void> {
-    let failures = 0;
-    while (!this.stopping) {
-      try {
-        if (this.client === null) {
-          const client = await this.connect();
-          // stop() came while connecting: it had no client to close yet.
-          if (this.stopping) await client.close();
-          else this.client = client;
-          continue;
-        }
-        const rows = await this.nextMessage(this.client);
-        failures = 0;
-        if (!this.up) {
-          this.up = true;
-          events.health(true, 'websocket message received');
-        }
-        for (const candle of this.klines.update(rows)) events.closed(candle);
-      } catch (error) {
-        if (this.stopping) break;
-        const reason = error instanceof Error ? error.message : String(error);
-        this.options.logger.warn(
-          { source: this.name, symbol: this.options.symbol, timeframe: this.options.timeframe, error: reason },
-          'kline websocket failed: reconnecting',
-        );
-        await this.closeClient();
-        this.klines.reset();
-        if (this.up) {
-          this.up = false;
-          events.health(false, reason);
-        }
-        await this.backoff(failures++);
-      }
-    }
-  }
-
-  /** The next watch answer, or KlineStreamStalledError when none comes within the deadline. */
-  private async nextMessage(client: Exchange): Promise<Awaited<ReturnType<Exchange['watchOHLCV']>>> {
-    const watch = client.watchOHLCV(ccxtSymbol(this.options.symbol), this.options.timeframe);
-    // The losing promise of the race still settles (rejected when the socket is closed): nobody waits for it.
-    watch.catch(() => {});
-    let timer: NodeJS.Timeout | undefined;
-    const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new KlineStreamStalledError(this.stallMs)), this.stallMs);
-    });
-    try {
-      return await Promise.race([watch, stalled]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private connect(): Promise<Exchange> {
-    return connectProClient(this.options.exchangeId, this.options.env);
-  }
-
-  private async closeClient(): Promise<void> {
-    const client = this.client;
-    this.client = null;
-    await client?.close().catch(() => {});
-  }
-
-  private backoff(failures: number): Promise<void> {
-    const delayMs = backoffDelayMs(failures, {
-      ...DEFAULT_RETRY,
-      baseDelayMs: this.options.reconnectMs ?? DEFAULT_RECONNECT_MS,
-      maxDelayMs: this.options.maxReconnectMs ?? DEFAULT_MAX_RECONNECT_MS,
-    });
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, delayMs);
-      this.wakeFromBackoff = done;
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+    await this.loop?.stop();
   }
 }

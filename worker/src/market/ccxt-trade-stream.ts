@@ -6,12 +6,10 @@
  * messages keep coming; a socket that fails, brings a bad batch, or stays silent for `stallMs` is closed and opened
  * again after a backoff with jitter, and the stream is `down` until a message comes.
  */
-import type { Exchange } from 'ccxt';
-import { backoffDelayMs, DEFAULT_RETRY } from '../exchange/retry.ts';
 import type { Logger } from '../logger.ts';
 import { ccxtSymbol } from './ccxt-candle-fetcher.ts';
-import { connectProClient } from './ccxt-pro-client.ts';
 import { checkedTrades, type MarketTrade, tradesCallFailure } from './market-trade.ts';
+import { ProStreamLoop } from './pro-stream-loop.ts';
 
 export interface CcxtTradeStreamOptions {
   /** ccxt exchange id, e.g. `binance`. */
@@ -47,8 +45,6 @@ export class TradeStreamStalledError extends Error {
 }
 
 const DEFAULT_STALL_MS = 60_000;
-const DEFAULT_RECONNECT_MS = 1_000;
-const DEFAULT_MAX_RECONNECT_MS = 60_000;
 /** Per exchange, what makes watchTrades use the REST trades' id space (see above). */
 const WATCH_TRADES_PARAMS: Readonly<Record<string, Record<string, string>>> = { binance: { name: 'aggTrade' } };
 
@@ -56,109 +52,48 @@ export class CcxtTradeStream {
   readonly name: string;
   /** e.g. `ccxt.pro:binance trades of BTC-USDT`, in errors. */
   private readonly what: string;
-  /** A message came on the current socket and none of the failures since. */
-  up = false;
   private readonly options: CcxtTradeStreamOptions;
-  private readonly stallMs: number;
-  private client: Exchange | null = null;
-  private stopping = false;
-  private running: Promise<void> | null = null;
-  private wakeFromBackoff: (() => void) | null = null;
+  private loop: ProStreamLoop<unknown, readonly MarketTrade[]> | null = null;
 
   constructor(options: CcxtTradeStreamOptions) {
     this.options = options;
     this.name = `ccxt.pro:${options.exchangeId}`;
     this.what = `${this.name} trades of ${options.symbol}`;
-    this.stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+  }
+
+  /** A message came on the current socket and none of the failures since. */
+  get up(): boolean {
+    return this.loop?.up ?? false;
   }
 
   start(events: TradeStreamEvents): void {
-    this.running ??= this.run(events);
+    if (this.loop !== null) return;
+    const { exchangeId, symbol, logger } = this.options;
+    const params = WATCH_TRADES_PARAMS[exchangeId] ?? {};
+    this.loop = new ProStreamLoop({
+      exchangeId,
+      ...(this.options.env === undefined ? {} : { env: this.options.env }),
+      logger,
+      logFields: { source: this.name, symbol },
+      failureMessage: 'trade websocket failed: reconnecting',
+      upReason: 'websocket trade received',
+      stallMs: this.options.stallMs ?? DEFAULT_STALL_MS,
+      stalledError: (stallMs) => new TradeStreamStalledError(stallMs),
+      ...(this.options.reconnectMs === undefined ? {} : { reconnectMs: this.options.reconnectMs }),
+      ...(this.options.maxReconnectMs === undefined ? {} : { maxReconnectMs: this.options.maxReconnectMs }),
+      watch: (client) =>
+        client.watchTrades(ccxtSymbol(symbol), undefined, undefined, { ...params }).catch((error: unknown) => {
+          throw tradesCallFailure(error, this.what);
+        }),
+      // A bad batch counts as a failed socket: nothing of it is delivered.
+      take: (message) => checkedTrades(message, (this.options.now ?? Date.now)(), this.what),
+      deliver: (batch) => events.trades(batch),
+      health: (up, reason) => events.health(up, reason),
+    });
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.wakeFromBackoff?.();
-    await this.closeClient();
-    await this.running;
-  }
-
-  private async run(events: TradeStreamEvents): Promise<void> {
-    let failures = 0;
-    while (!this.stopping) {
-      try {
-        if (this.client === null) {
-          const client = await connectProClient(this.options.exchangeId, this.options.env);
-          // stop() came while connecting: it had no client to close yet.
-          if (this.stopping) await client.close();
-          else this.client = client;
-          continue;
-        }
-        const message = await this.nextMessage(this.client);
-        const batch = checkedTrades(message, (this.options.now ?? Date.now)(), this.what);
-        failures = 0;
-        if (!this.up) {
-          this.up = true;
-          events.health(true, 'websocket trade received');
-        }
-        events.trades(batch);
-      } catch (error) {
-        if (this.stopping) break;
-        const reason = error instanceof Error ? error.message : String(error);
-        this.options.logger.warn(
-          { source: this.name, symbol: this.options.symbol, error: reason },
-          'trade websocket failed: reconnecting',
-        );
-        await this.closeClient();
-        if (this.up) {
-          this.up = false;
-          events.health(false, reason);
-        }
-        await this.backoff(failures++);
-      }
-    }
-  }
-
-  /** The next watch answer, or TradeStreamStalledError when none comes within the deadline. */
-  private async nextMessage(client: Exchange): Promise<unknown> {
-    const params = WATCH_TRADES_PARAMS[this.options.exchangeId] ?? {};
-    const watch = client
-      .watchTrades(ccxtSymbol(this.options.symbol), undefined, undefined, { ...params })
-      .catch((error: unknown) => {
-        throw tradesCallFailure(error, this.what);
-      });
-    // The losing promise of the race still settles (rejected when the socket is closed): nobody waits for it.
-    watch.catch(() => {});
-    let timer: NodeJS.Timeout | undefined;
-    const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TradeStreamStalledError(this.stallMs)), this.stallMs);
-    });
-    try {
-      return await Promise.race([watch, stalled]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private async closeClient(): Promise<void> {
-    const client = this.client;
-    this.client = null;
-    await client?.close().catch(() => {});
-  }
-
-  private backoff(failures: number): Promise<void> {
-    const delayMs = backoffDelayMs(failures, {
-      ...DEFAULT_RETRY,
-      baseDelayMs: this.options.reconnectMs ?? DEFAULT_RECONNECT_MS,
-      maxDelayMs: this.options.maxReconnectMs ?? DEFAULT_MAX_RECONNECT_MS,
-    });
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, delayMs);
-      this.wakeFromBackoff = done;
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+    await this.loop?.stop();
   }
 }
