@@ -9,7 +9,8 @@ import { DatabaseUnreachableError } from '../src/index.ts';
 import { databaseRequired, HOW_TO_GET_POSTGRES, openMigrated } from './test-database.ts';
 
 const url = process.env.DATABASE_URL;
-const BEGIN_TIMEOUT_MS = 400;
+// Long enough that a loaded machine's scheduling gaps between two short transactions never reach it.
+const BEGIN_TIMEOUT_MS = 1_000;
 
 describe.skipIf(!url && !databaseRequired)('a transaction waiting to begin on PostgreSQL', () => {
   it('is given up when the pool stands still, and the next one gets a fresh pool', async () => {
@@ -17,7 +18,7 @@ describe.skipIf(!url && !databaseRequired)('a transaction waiting to begin on Po
     const db = await openMigrated({ url, maxConnections: 1, beginTimeoutMs: BEGIN_TIMEOUT_MS });
     try {
       // Holds the pool's only connection for far longer than the wait allowed to the next transaction.
-      const holder = db.asService((tx) => tx.query('select pg_sleep(3)'));
+      const holder = db.asService((tx) => tx.query('select pg_sleep(5)'));
       holder.catch(() => {});
       await new Promise((resolve) => setTimeout(resolve, 100));
       const waiter = db.asService((tx) => tx.query('select 1 as one'));
@@ -35,15 +36,13 @@ describe.skipIf(!url && !databaseRequired)('a transaction waiting to begin on Po
     if (!url) throw new Error(`DATABASE_URL is not set: ${HOW_TO_GET_POSTGRES}`);
     const db = await openMigrated({ url, maxConnections: 1, beginTimeoutMs: BEGIN_TIMEOUT_MS });
     try {
-      // 20 transactions of 50 ms on one connection: the last waits about 1 s, well past the timeout.
+      // 30 transactions of 100 ms on one connection: the last waits about 3 s, well past the timeout.
       const started = performance.now();
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          db.asService((tx) => tx.query('select pg_sleep(0.05), $1::int as i', [i])),
-        ),
+        Array.from({ length: 30 }, (_, i) => db.asService((tx) => tx.query('select pg_sleep(0.1), $1::int as i', [i]))),
       );
       expect(performance.now() - started).toBeGreaterThan(2 * BEGIN_TIMEOUT_MS);
-      expect(results.map(([row]) => row?.i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      expect(results.map(([row]) => row?.i)).toEqual(Array.from({ length: 30 }, (_, i) => i));
     } finally {
       await db.close();
     }
