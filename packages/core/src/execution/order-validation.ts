@@ -17,7 +17,7 @@ export interface ValidatedOrder {
   readonly request: OrderRequest;
   /** Sized by quoteQty (a market buy), else by qtyBase. */
   readonly sizedInQuote: boolean;
-  /** Exactly one of qtyBase and quoteQty is non-null (built when first read, where the units below hold them). */
+  /** Exactly one of qtyBase and quoteQty is non-null (built when first read, from the units below or the request). */
   readonly qtyBase: Decimal | null;
   readonly quoteQty: Decimal | null;
   /** qtyBase and quoteQty in units (money/safe-units.ts); NaN when null or not exact in units. */
@@ -47,7 +47,6 @@ export function validateOrder(request: OrderRequest, decisionTime: number, rules
   const hasQuote = request.quoteQty !== undefined;
   if (hasQty === hasQuote) refuse(request, 'ambiguous-size', 'set exactly one of qtyBase and quoteQty');
   let qtyBase: Decimal | null = null;
-  let quoteQty: Decimal | null = null;
   let qtyUnits = Number.NaN;
   let quoteQtyUnits = Number.NaN;
   const normalised: OrderRequest = { ...request };
@@ -69,9 +68,8 @@ export function validateOrder(request: OrderRequest, decisionTime: number, rules
     if (request.type !== 'market' || request.side !== 'buy') {
       refuse(request, 'quote-qty-not-allowed', 'quoteQty sizes market buys only; give qtyBase');
     }
-    const asked = positiveNumber(request, request.quoteQty, 'quoteQty', 'invalid-qty');
-    quoteQtyUnits = unitsFromNumber(asked);
-    if (Number.isNaN(quoteQtyUnits)) quoteQty = decimalFromNumber(asked);
+    // Its Decimal, when the units cannot hold it, is built when first read (the units fast path reads none).
+    quoteQtyUnits = unitsFromNumber(positiveNumber(request, request.quoteQty, 'quoteQty', 'invalid-qty'));
   }
 
   const hasLimit = request.limitPrice !== undefined;
@@ -83,12 +81,13 @@ export function validateOrder(request: OrderRequest, decisionTime: number, rules
   }
   if (hasLimit) checkPriceOnTick(request, 'limitPrice', rules);
   if (hasStop) checkPriceOnTick(request, 'stopPrice', rules);
-  return new LazyValidatedOrder(normalised, hasQuote, qtyBase, quoteQty, qtyUnits, quoteQtyUnits);
+  return new LazyValidatedOrder(normalised, hasQuote, qtyBase, qtyUnits, quoteQtyUnits);
 }
 
 /**
- * A ValidatedOrder whose Decimal sizes are built from their units when first read, if at all. A class: an object
- * literal with getters costs a closure per getter and a slow literal per order.
+ * A ValidatedOrder whose Decimal sizes are built when first read, if at all: from their units, or a quoteQty with
+ * more places from its number. A class: an object literal with getters costs a closure per getter and a slow
+ * literal per order.
  */
 class LazyValidatedOrder implements ValidatedOrder {
   readonly request: OrderRequest;
@@ -102,14 +101,13 @@ class LazyValidatedOrder implements ValidatedOrder {
     request: OrderRequest,
     sizedInQuote: boolean,
     qtyDecimal: Decimal | null,
-    quoteQtyDecimal: Decimal | null,
     qtyUnits: number,
     quoteQtyUnits: number,
   ) {
     this.request = request;
     this.sizedInQuote = sizedInQuote;
     this.qtyDecimal = qtyDecimal;
-    this.quoteQtyDecimal = quoteQtyDecimal;
+    this.quoteQtyDecimal = null;
     this.qtyUnits = qtyUnits;
     this.quoteQtyUnits = quoteQtyUnits;
   }
@@ -120,8 +118,10 @@ class LazyValidatedOrder implements ValidatedOrder {
   }
 
   get quoteQty(): Decimal | null {
-    if (this.quoteQtyDecimal === null && !Number.isNaN(this.quoteQtyUnits)) {
-      this.quoteQtyDecimal = unitsToDecimal(this.quoteQtyUnits);
+    if (this.quoteQtyDecimal === null && this.sizedInQuote) {
+      this.quoteQtyDecimal = Number.isNaN(this.quoteQtyUnits)
+        ? decimalFromNumber(this.request.quoteQty as number)
+        : unitsToDecimal(this.quoteQtyUnits);
     }
     return this.quoteQtyDecimal;
   }

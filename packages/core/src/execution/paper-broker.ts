@@ -41,12 +41,14 @@ import { roundToStep } from '../money/step.ts';
 import {
   addWide,
   compareWide,
+  isWideExact,
   mulUnitsWide,
   subWide,
   WIDE_NOT_EXACT,
   WIDE_ZERO,
   type WideUnits,
   wideFromDecimal,
+  wideFromNumber,
   wideFromUnits,
   wideToDecimal,
   wideToNumber,
@@ -81,8 +83,13 @@ interface MarketBook {
   /** What a lot costs on this market with the maker and the taker fee (built once, not per fill). */
   readonly makerCosts: BuyCostRules;
   readonly takerCosts: BuyCostRules;
-  /** Orders that were working at the last compaction, in submission order (may hold closed ones until then). */
+  /**
+   * Its first `orderCount` entries: the orders that were working at the last compaction, in submission order (may
+   * hold closed ones until then). The array never shrinks, so that the usual one order at a time does not give up
+   * and reallocate its storage on every fill; the slots past `orderCount` are stale until overwritten.
+   */
   readonly orders: WorkingOrder[];
+  orderCount: number;
 }
 
 interface WorkingOrder {
@@ -120,8 +127,9 @@ export class PaperBroker {
   private readonly books = new Map<string, MarketBook>();
   /**
    * Every accepted order's live state, open or closed: clientOrderIds are never reused. Only the state is kept
-   * here; an order's working record (its exact amounts) lives in its book while it works and is dropped when it
-   * closes, so a long run keeps one small object per order rather than every record it ever traded with.
+   * here; an order's working record (its exact amounts) lives in its book while it works and is dropped once it
+   * closed (a book's stale slots keep at most as many as were ever working at once), so a long run keeps one small
+   * object per order rather than every record it ever traded with.
    */
   private readonly orders = new OrderIndex();
   private workingCount = 0;
@@ -187,7 +195,7 @@ export class PaperBroker {
       arrived: false,
     };
     this.orders.add(state);
-    book.orders.push(working);
+    book.orders[book.orderCount++] = working;
     this.workingCount++;
     return state;
   }
@@ -197,9 +205,14 @@ export class PaperBroker {
     const state = this.orders.get(clientOrderId);
     if (state === undefined || !isWorking(state.status)) return false;
     const book = this.books.get(state.request.symbol) as MarketBook;
-    const order = book.orders.find((working) => working.state === state) as WorkingOrder;
-    this.close(order, 'cancelled');
-    return true;
+    for (let i = 0; i < book.orderCount; i++) {
+      const order = book.orders[i] as WorkingOrder;
+      if (order.state === state) {
+        this.close(order, 'cancelled');
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Orders still working (open or partially filled), in submission order. */
@@ -236,9 +249,9 @@ export class PaperBroker {
   ): void {
     if (this.workingCount === 0) return;
     const book = this.books.get(symbol);
-    if (book === undefined || book.orders.length === 0) return;
+    if (book === undefined || book.orderCount === 0) return;
     const orders = book.orders;
-    const offered = orders.length;
+    const offered = book.orderCount;
     let candleVolume: CandleVolume | null = null;
     for (let i = 0; i < offered; i++) {
       const order = orders[i] as WorkingOrder;
@@ -250,7 +263,8 @@ export class PaperBroker {
       candleVolume ??= new CandleVolume(this.costs.maxVolumeParticipation, volume);
       this.fill(order, time, candleVolume, onFill);
     }
-    compactWorking(orders);
+    // Orders submitted while the fills were booked (by a fill listener) were appended past `offered`.
+    book.orderCount = compactWorking(orders, book.orderCount);
   }
 
   /** Trades as much of `order` as it, the account and what is left of the candle's volume allow. */
@@ -515,28 +529,34 @@ export class PaperBroker {
       makerCosts: buyCosts(this.costs.makerFeeRate),
       takerCosts: buyCosts(this.costs.takerFeeRate),
       orders: [],
+      orderCount: 0,
     };
     this.books.set(symbol, book);
     return book;
   }
 }
 
-/** A quoteQty order's size in two words: from its units when it has at most 10 places, else from its Decimal. */
+/**
+ * A quoteQty order's size in two words: from its units when it has at most 10 places, else from its number's
+ * digits, else (more than 18 places) from its Decimal.
+ */
 function quoteQtyInWide(size: ValidatedOrder): WideUnits {
   if (!Number.isNaN(size.quoteQtyUnits)) return wideFromUnits(size.quoteQtyUnits);
-  return size.quoteQty === null ? WIDE_NOT_EXACT : wideFromDecimal(size.quoteQty);
+  const wide = wideFromNumber(size.request.quoteQty as number);
+  if (isWideExact(wide) || size.quoteQty === null) return wide;
+  return wideFromDecimal(size.quoteQty);
 }
 
 function isWorking(status: OrderStatus): boolean {
   return status === 'open' || status === 'partially_filled';
 }
 
-/** Drops closed orders in place, keeping order (no allocation). */
-function compactWorking(orders: WorkingOrder[]): void {
+/** Moves the working orders among the first `count` to the front, keeping their order; returns how many there are. */
+function compactWorking(orders: WorkingOrder[], count: number): number {
   let kept = 0;
-  for (let i = 0; i < orders.length; i++) {
+  for (let i = 0; i < count; i++) {
     const order = orders[i] as WorkingOrder;
     if (isWorking(order.state.status)) orders[kept++] = order;
   }
-  orders.length = kept;
+  return kept;
 }

@@ -80,7 +80,7 @@ function onGridToNumber(value: Decimal, { unitsPerStep, unitsPerStepAsNumber, st
  * Magnitudes of 2^115 units or more leave 55 bits without the shift, which keeps huge values from overflowing
  * before they are scaled back.
  */
-function nearestNumber(value: Decimal): number {
+export function nearestNumber(value: Decimal): number {
   const magnitude = value < 0n ? -value : value;
   const shift = magnitude < UNSHIFTED_FROM ? BINARY_SHIFT : 0n;
   const scaled = magnitude << shift;

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decimalToNumber } from './format.ts';
 import { addDecimal, compareDecimal, decimalFromUnits, mulDecimal, subDecimal } from './index.ts';
+import { decimalFromNumber } from './parse.ts';
 import { unitsToDecimal } from './safe-units.ts';
 import {
   addWide,
@@ -20,6 +21,7 @@ import {
   WIDE_NOT_EXACT,
   type WideUnits,
   wideFromDecimal,
+  wideFromNumber,
   wideFromUnits,
   wideToDecimal,
   wideToNumber,
@@ -58,6 +60,20 @@ function decimalOf(value: WideUnits): bigint {
 function fitsInTwoWords(value: bigint): boolean {
   const units = value >= 0n ? value / FINE_PER_UNIT : -((-value + FINE_PER_UNIT - 1n) / FINE_PER_UNIT);
   return units <= MAX_SAFE_BIGINT && units >= -MAX_SAFE_BIGINT;
+}
+
+/** The midpoint between a positive number and the next one up, as an exact fraction of bigints. */
+function halfwayAbove(value: number): { numerator: bigint; denominator: bigint } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, value);
+  const bits = view.getBigUint64(0);
+  const exponent = Number(bits >> 52n) - 1075;
+  const significand = (bits & ((1n << 52n) - 1n)) | (1n << 52n);
+  // value = significand × 2^exponent; the midpoint above it is (2 × significand + 1) × 2^(exponent − 1).
+  const numerator = 2n * significand + 1n;
+  return exponent - 1 >= 0
+    ? { numerator: numerator << BigInt(exponent - 1), denominator: 1n }
+    : { numerator, denominator: 1n << BigInt(1 - exponent) };
 }
 
 function floorDiv(a: bigint, d: bigint): bigint {
@@ -134,6 +150,59 @@ describe('two-word amounts', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('convert values a few fine units from halfway between two numbers as decimalToNumber does', () => {
+    // The hard cases of correct rounding: for a number d, the two-word values nearest to the midpoint between d
+    // and the next number up, on either side of it.
+    const numbers = fc.oneof(
+      fc.double({ min: 1, max: 9e5, noNaN: true }),
+      fc.double({ min: 1e-9, max: 4, noNaN: true }),
+      fc.double({ min: 1000, max: 2000, noNaN: true }),
+    );
+    fc.assert(
+      fc.property(numbers, fc.integer({ min: -3, max: 3 }), fc.boolean(), (number, offset, negative) => {
+        const midpoint = halfwayAbove(number);
+        const decimal = (midpoint.numerator * 10n ** 18n) / midpoint.denominator + BigInt(offset);
+        const value = wideFromDecimal(decimalFromUnits(negative ? -decimal : decimal));
+        expect(Object.is(wideToNumber(value), decimalToNumber(wideToDecimal(value)))).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('read a number as the Decimal decimalFromNumber reads, giving up only where that one is rounded or past the range', () => {
+    let exact = 0;
+    // The numbers orders carry: the ledger's cash (the nearest number to a two-word amount), any doubles, and
+    // values with few places or an exponent in their shortest text.
+    const numbers = fc.oneof(
+      nonNegativeWides.map(wideToNumber),
+      fc.double({ min: 0, max: 1e7, noNaN: true }),
+      fc.double({ min: 0, max: 1e22, noNaN: true }),
+      fc.integer({ min: 0, max: 10 ** 12 }).map((count) => count / 10 ** 8),
+      fc.constantFrom(0, 1e-7, 5e-324, 0.1, 123.456, 2 ** 53, 1e21, 900_719.925_474_099_1),
+    );
+    fc.assert(
+      fc.property(numbers, (value) => {
+        const wide = wideFromNumber(value);
+        const decimal = decimalFromNumber(value);
+        if (!isWideExact(wide)) {
+          const rounded = decimalFromNumber(value, 'floor') !== decimalFromNumber(value, 'ceiling');
+          expect(rounded || /e/.test(String(value)) || !fitsInTwoWords(decimal)).toBe(true);
+          return;
+        }
+        exact++;
+        expect(decimalOf(wide)).toBe(decimal);
+        expect(wide).toEqual(wideFromDecimal(decimal));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(exact).toBeGreaterThan(2000);
+    // Negative values are read only when the units hold them.
+    expect(wideFromNumber(-0.5)).toEqual(wideFromDecimal(decimalFromNumber(-0.5)));
+    for (const refused of [-1.000_000_000_001, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(isWideExact(wideFromNumber(refused))).toBe(false);
+    }
   });
 
   it('multiply unit counts exactly, giving up only for more than 18 places or past the range', () => {

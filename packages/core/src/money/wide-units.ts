@@ -13,8 +13,8 @@
  * double operation is integer arithmetic (see safe-units.ts).
  */
 import { type Decimal, decimalFromUnits } from './decimal.ts';
-import { decimalToNumber } from './format.ts';
-import { safeUnits, unitsToNumber } from './safe-units.ts';
+import { nearestNumber } from './format.ts';
+import { safeUnits, unitsFromNumber, unitsToNumber } from './safe-units.ts';
 
 export interface WideUnits {
   /** Whole 10^-10 units: a safe integer, or NaN when the value is not exact in two words. */
@@ -23,6 +23,8 @@ export interface WideUnits {
   readonly fine: number;
 }
 
+/** 10^10 units per whole one, exact as a double. */
+const UNITS_PER_WHOLE = 1e10;
 /** Fine units (10^-18) per unit (10^-10), as a double and as a bigint. */
 const FINE_PER_UNIT = 1e8;
 const FINE_PER_UNIT_BIGINT = 100_000_000n;
@@ -71,11 +73,118 @@ export function wideFromDecimal(value: Decimal): WideUnits {
 
 /**
  * The nearest number, as decimalToNumber gives it: the units' own division when there are no fine units (as
- * safe-units.ts unitsToNumber), else through the Decimal, since correct rounding of a two-word sum in doubles
- * would need a proof of its own; this runs once per fill, not per candle.
+ * safe-units.ts unitsToNumber), else nearestWithFine, which settles all but the values within a hair of a
+ * halfway point between two numbers in doubles, and those through the Decimal (format.ts nearestNumber: a value
+ * with fine units is on neither of decimalToNumber's short grids, 10^-10 and 10^-8).
  */
 export function wideToNumber(value: WideUnits): number {
-  return value.fine === 0 ? unitsToNumber(value.units) : decimalToNumber(wideToDecimal(value));
+  if (value.fine === 0) return unitsToNumber(value.units);
+  const units = value.units;
+  // −(u + f / 10^8) = −((−u − 1) + (10^8 − f) / 10^8): the magnitude in two words; IEEE rounds symmetrically.
+  const nearest =
+    units >= 0 ? nearestWithFine(units, value.fine) : -nearestWithFine(-units - 1, FINE_PER_UNIT - value.fine);
+  return Number.isNaN(nearest) ? nearestNumber(wideToDecimal(value)) : nearest;
+}
+
+/** The bits of a double's significand after the leading one. */
+const FRACTION_BITS = 52;
+/** 10^-18 (the fine unit) is not a double: fine / 10^18 is one correctly rounded division. */
+const FINE_PER_WHOLE = 1e18;
+
+/** Values are doubled (exactly) until their whole part is at least 2^10, which keeps nearestWithFine's margin small. */
+const MIN_WHOLE_UNITS = 2 ** 10 * UNITS_PER_WHOLE;
+
+/**
+ * The number nearest to units × 10^-10 + fine × 10^-18 (units ≥ 0 safe, fine in [0, 10^8)), or NaN when it lies
+ * too near a halfway point between two numbers for this to tell. Why it is exact:
+ * - A value below 2^10 is first doubled m times, its units and fine units each doubled with the carry passed on
+ *   (whole numbers below 2^53, so exact); doubling moves the numbers around it by the same factor, so the nearest
+ *   to the original is the nearest to the doubled value divided by 2^m, also exact.
+ * - The value is then w + r with the whole w = ⌊units / 10^10⌋ (2^10 ≤ w < 2^20) and the fraction r = rest / 10^10 +
+ *   fine / 10^18 < 1. With 2^b ≤ w < 2^(b+1), the numbers in [2^b, 2^(b+1)] are spaced 2^-k apart (k = 52 − b), w is
+ *   one of them, so the nearest is w + round(r × 2^k) × 2^-k, a sum IEEE computes exactly.
+ * - r × 2^k is estimated by s = (rest / 10^10 + fine / 10^18) × 2^k: three correctly rounded operations on exact
+ *   doubles, each off by at most 2^-53 of its result, leave s within 2.0001 × 2^-53 × 2^k of it, below the bound
+ *   `margin` = 3 × 2^(k−53) (at most 3 × 2^-11). When s is more than `margin` from the halfway point between the
+ *   integers around it, r × 2^k rounds to the same integer as s; otherwise the answer is NaN. The fractional part
+ *   of s and `margin` are exact doubles, so that test is exact.
+ */
+function nearestWithFine(units: number, fine: number): number {
+  // Zero would never reach 2^10 by doubling (the caller has fine units, so it never asks).
+  if (!(units > 0 || fine > 0)) return Number.NaN;
+  let doubledUnits = units;
+  let doubledFine = fine;
+  let doubling = 1;
+  while (doubledUnits < MIN_WHOLE_UNITS) {
+    doubledUnits *= 2;
+    doubledFine *= 2;
+    if (doubledFine >= FINE_PER_UNIT) {
+      doubledFine -= FINE_PER_UNIT;
+      doubledUnits += 1;
+    }
+    doubling *= 2;
+  }
+  const whole = Math.floor(doubledUnits / UNITS_PER_WHOLE);
+  const rest = doubledUnits - whole * UNITS_PER_WHOLE;
+  const spacing = 2 ** (FRACTION_BITS - (31 - Math.clz32(whole)));
+  const scaled = (rest / UNITS_PER_WHOLE + doubledFine / FINE_PER_WHOLE) * spacing;
+  const below = Math.floor(scaled);
+  const aboveHalf = scaled - below - 0.5;
+  if (!(Math.abs(aboveHalf) > MARGIN_PER_SPACING * spacing)) return Number.NaN;
+  return (whole + (aboveHalf > 0 ? below + 1 : below) / spacing) / doubling;
+}
+
+/** nearestWithFine's margin per unit of 2^k: three times the relative rounding error of one operation. */
+const MARGIN_PER_SPACING = 3 * 2 ** -53;
+
+/** Digits of the fraction held in `units` (10^-10) and in `fine` (the next 8, to 10^-18). */
+const UNIT_FRACTION_DIGITS = 10;
+const FRACTION_DIGITS = 18;
+
+/**
+ * The decimal a number stands for, read as decimalFromNumber reads it (its shortest text), in two words without
+ * a bigint: the units when it has at most 10 places (safe-units.ts unitsFromNumber), else, for a value ≥ 0, the
+ * digits of that text. WIDE_NOT_EXACT when the text has more than 18 places (decimalFromNumber would round it)
+ * or an exponent, when the value does not fit, and for a non-finite value or a negative one with more than 10
+ * places: the caller then takes the Decimal path. Why: the cash-sized amounts a ledger's numbers carry (12 or 13
+ * places, 17 digits) are past decimalFromNumber's fast path, whose text path costs a regular expression and
+ * bigints; a market buy of all the cash submits one.
+ */
+export function wideFromNumber(value: number): WideUnits {
+  const units = unitsFromNumber(value);
+  if (!Number.isNaN(units)) return { units, fine: 0 };
+  if (!(value >= 0 && Number.isFinite(value))) return WIDE_NOT_EXACT;
+  // Number::toString spells a value in [1e-6, 1e21) as plain digits, with a point when it has a fraction.
+  const text = String(value);
+  const point = text.indexOf('.');
+  const places = text.length - point - 1;
+  if (text.indexOf('e') >= 0 || point < 0 || point > MAX_WHOLE_DIGITS || places > FRACTION_DIGITS) {
+    return WIDE_NOT_EXACT;
+  }
+  const unitPlaces = Math.min(places, UNIT_FRACTION_DIGITS);
+  const whole = digitsValue(text, 0, point);
+  const unitsOfFraction =
+    digitsValue(text, point + 1, point + 1 + unitPlaces) * (POWERS_OF_TEN[UNIT_FRACTION_DIGITS - unitPlaces] as number);
+  const fine =
+    digitsValue(text, point + 1 + unitPlaces, text.length) *
+    (POWERS_OF_TEN[FRACTION_DIGITS - UNIT_FRACTION_DIGITS - (places - unitPlaces)] as number);
+  return wideOf(safeUnits(safeUnits(whole * UNITS_PER_WHOLE) + unitsOfFraction), fine);
+}
+
+/** A whole part with more digits than this is at least 10^16 > 2^53: its units are not safe. */
+const MAX_WHOLE_DIGITS = 16;
+/** 10^0 … 10^10, exact doubles. */
+const POWERS_OF_TEN = Array.from({ length: UNIT_FRACTION_DIGITS + 1 }, (_, k) => 10 ** k);
+const ZERO_CODE = 48;
+
+/**
+ * The decimal digits text[from, to) as an integer, exact below 2^53 (at most 16 digits here). Read code by code:
+ * slicing and parsing allocates a string per part.
+ */
+function digitsValue(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) value = value * 10 + (text.charCodeAt(i) - ZERO_CODE);
+  return value;
 }
 
 /**
