@@ -139,7 +139,7 @@ export async function benchEdge(): Promise<void> {
     }
   });
   const bus = process.env.REDIS_URL
-    ? redisBus({ url: process.env.REDIS_URL, channelPrefix: `keel:bench:${randomUUID()}:` })
+    ? redisBus({ url: process.env.REDIS_URL, streamKey: `keel:bench:${randomUUID()}` })
     : inProcessBus();
   const { generateTransportKeyPair, keyringFromKeys } = await import('../packages/db/src/index.ts');
   const { keyTransportFrom } = await import('../edge/src/key-transport.ts');
@@ -301,7 +301,7 @@ async function benchFanOut(
   clients.stdin.write('report\n');
   await nextLine();
   printTable(
-    `edge WebSocket fan-out (${WS_CLIENTS} clients, ${clientsPerUser === 1 ? 'one per user' : `${clientsPerUser} per user: each message to ${clientsPerUser} sockets`}, in another process; bus: ${process.env.REDIS_URL ? 'Redis pub/sub' : 'in process'})`,
+    `edge WebSocket fan-out (${WS_CLIENTS} clients, ${clientsPerUser === 1 ? 'one per user' : `${clientsPerUser} per user: each message to ${clientsPerUser} sockets`}, in another process; bus: ${process.env.REDIS_URL ? 'Redis stream' : 'in process'})`,
     ['measure', 'value', 'target', ''],
     [
       ['clients connected in', `${connectSeconds.toFixed(2)} s`, '', ''],

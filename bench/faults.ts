@@ -8,7 +8,8 @@
  *   none (baseline) · PostgreSQL restart · the same followed by a worker restart · Redis restart · VictoriaMetrics
  *   down then up · exchange 429/503/timeouts.
  * Reported per scenario: equity points booked vs one per bot and candle (lost), rows recorded twice, bots not
- * running at the end (by state), stream messages lost (equity points in PostgreSQL not received by a Redis subscriber), time-series points
+ * running at the end (by state), stream messages lost (equity points in PostgreSQL not received by a Redis subscriber)
+ * and received twice (the same bot and point time again), time-series points
  * lost (equity points in PostgreSQL missing from VictoriaMetrics after the worker's flush), for the live bot
  * duplicate client order ids at the exchange and fills ≠ exchange trades, and the recovery time: from the part
  * being back to the first successful write through it; the worker's unexpected exits, with their last error.
@@ -60,8 +61,8 @@ interface Run {
   liveBotId: string | null;
   /** The worker process, restarted when it exits on its own (as in deploy/compose.yaml). */
   worker: Supervised;
-  /** Equity messages a Redis subscriber received, and when the last one arrived. */
-  stream: { received: number; lastAtMs: number };
+  /** Equity points a Redis subscriber received (distinct: bot and point time), repeats, when the last arrived. */
+  stream: { points: Set<string>; twice: number; lastAtMs: number };
   listener: StreamBus;
 }
 
@@ -192,11 +193,13 @@ async function startRun(stack: Stack, scenario: Scenario): Promise<Run> {
     ? (await newLiveBot(stack.database, userId, { desiredState: 'running', fast: 2, slow: 4 })).botId
     : null;
   const botIds = liveBotId === null ? fleet.botIds : [...fleet.botIds, liveBotId];
-  const stream = { received: 0, lastAtMs: 0 };
+  const stream = { points: new Set<string>(), twice: 0, lastAtMs: 0 };
   const listener = redisBus({ url: stack.services.redisUrl });
   listener.subscribe(userId, (message) => {
     if (message.channel !== 'equity') return;
-    stream.received++;
+    const point = `${message.botId} ${JSON.stringify((message.data as { time: unknown }).time)}`;
+    if (stream.points.has(point)) stream.twice++;
+    else stream.points.add(point);
     stream.lastAtMs = Date.now();
   });
   await listener.ready();
@@ -234,6 +237,7 @@ interface Outcome {
   botsNotRunning: string;
   ordersFillsMismatched: number;
   streamLost: number;
+  streamTwice: number;
   timeSeriesLost: number;
   venueDuplicateIds: number | null;
   fillsNotTrades: number | null;
@@ -288,8 +292,10 @@ async function runScenario(stack: Stack, scenario: Scenario): Promise<Outcome> {
 
   const states = await botStates(stack.database, run.botIds);
   await run.worker.stop(); // a graceful stop flushes the time-series buffer
-  await run.listener.close();
   const booked = await equityBooked(stack.database, run.botIds, CANDLES);
+  // The worker's last messages may still be on their way to the listener (through Redis, asynchronously).
+  for (let i = 0; i < 20 && run.stream.points.size < booked.points; i++) await sleep(100);
+  await run.listener.close();
   const rows = await recorded(stack.database, run.botIds);
   let timeSeries = 0;
   for (let i = 0; i < 50 && timeSeries < booked.points; i++) {
@@ -315,7 +321,8 @@ async function runScenario(stack: Stack, scenario: Scenario): Promise<Outcome> {
         .map(([state, bots]) => `${state} ${bots}`)
         .join(', ') || '0',
     ordersFillsMismatched: rows.fillsMismatched,
-    streamLost: booked.points - run.stream.received,
+    streamLost: booked.points - run.stream.points.size,
+    streamTwice: run.stream.twice,
     timeSeriesLost: booked.points - timeSeries,
     venueDuplicateIds: live?.venueDuplicateIds ?? null,
     fillsNotTrades: live?.fillsNotTrades ?? null,
@@ -335,6 +342,7 @@ function rowOf(outcome: Outcome): string[] {
     outcome.botsNotRunning,
     String(outcome.ordersFillsMismatched),
     String(outcome.streamLost),
+    String(outcome.streamTwice),
     String(outcome.timeSeriesLost),
     outcome.venueDuplicateIds === null ? '—' : `${outcome.venueDuplicateIds} / ${outcome.fillsNotTrades}`,
     outcome.scenario.name.startsWith('none')
@@ -355,6 +363,7 @@ const HEADER = [
   'bots not running',
   'filled w/o fill',
   'stream msgs lost',
+  'stream msgs twice',
   'TS points lost',
   'venue dup ids / fills≠trades',
   'recovery',

@@ -18,7 +18,7 @@ afterAll(async () => {
 /** The Redis bus when REDIS_URL is set (as under npm test), the in-process one otherwise. */
 function streamBus(): StreamBus {
   const url = process.env.REDIS_URL;
-  const bus = url ? redisBus({ url, channelPrefix: `keel:test:portfolio:${randomUUID()}:` }) : inProcessBus();
+  const bus = url ? redisBus({ url, streamKey: `keel:test:portfolio:${randomUUID()}` }) : inProcessBus();
   buses.push(bus);
   return bus;
 }

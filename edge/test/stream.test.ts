@@ -51,10 +51,10 @@ for (const kind of ['in-process', 'redis'] as const) {
     let wsUrl: string;
 
     beforeAll(async () => {
-      const channelPrefix = `keel:test:stream:${randomUUID()}:`;
-      bus = kind === 'redis' ? redisBus({ url: process.env.REDIS_URL as string, channelPrefix }) : inProcessBus();
+      const streamKey = `keel:test:stream:${randomUUID()}`;
+      bus = kind === 'redis' ? redisBus({ url: process.env.REDIS_URL as string, streamKey }) : inProcessBus();
       // The worker's side: its own connection when on Redis.
-      publisher = kind === 'redis' ? redisBus({ url: process.env.REDIS_URL as string, channelPrefix }) : bus;
+      publisher = kind === 'redis' ? redisBus({ url: process.env.REDIS_URL as string, streamKey }) : bus;
       const { privateKey } = await generateTransportKeyPair('stream-test');
       edge = await startEdge({
         database: await testDatabase(),

@@ -1,7 +1,8 @@
 /**
  * `npm run start:worker`: the worker alone, against PostgreSQL (DATABASE_URL required — the embedded PGlite is
  * single-session, so with it the worker runs inside `npm start`, sharing the edge's database handle).
- * Environment: DATABASE_URL, REDIS_URL (stream bus; in-process without it), KEEL_DATA_DIR, KEEL_REPLAY_SPEED
+ * Environment: DATABASE_URL, REDIS_URL (stream bus; in-process without it), KEEL_STREAM_QUEUE_MAX (messages kept
+ * for the bus while Redis is down, default 100000), KEEL_DATA_DIR, KEEL_REPLAY_SPEED
  * (candles per second or `max`; default 1), KEEL_WORKER_ID (default hostname-pid), KEEL_LEASE_MS and KEEL_POLL_MS (bot
  * lease length and lease round interval; defaults in worker.ts), LOG_LEVEL; live bots: KEEL_MASTER_KEY
  * (+ KEEL_MASTER_KEYS) to open their exchange keys, KEEL_EXCHANGE_URL_<EXCHANGE> to reach an exchange elsewhere;
@@ -12,7 +13,7 @@
  */
 import { hostname } from 'node:os';
 import { createDatabase, keyringFromEnv } from '@keel/db';
-import { inProcessBus, redisBus } from '@keel/realtime';
+import { streamBusFromEnv } from './bots/stream-bus-from-env.ts';
 import { createLogger } from './logger.ts';
 import { defaultDataDir } from './market/data-dir.ts';
 import type { ReplaySpeed } from './market/replay-feed.ts';
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
     return;
   }
   const database = await createDatabase({ url });
-  const bus = process.env.REDIS_URL ? redisBus({ url: process.env.REDIS_URL }) : inProcessBus();
+  const bus = streamBusFromEnv(process.env, logger);
   const marketData = tiersFromEnv(process.env, logger);
   const worker = await startWorker({
     database,

@@ -4,7 +4,8 @@
  *
  * The consistency rule, which the route's description repeats to API users:
  * - an answer is served at most `ttlMs` after the read that produced it started, so a change this edge never
- *   heard about (a lost pub/sub message, a write through another edge instance) shows within `ttlMs`;
+ *   heard about (a bus message dropped in a long Redis outage, a write through another edge instance) shows
+ *   within `ttlMs`;
  * - a change the worker publishes on the stream bus for the user (any channel in `invalidatedBy`), or a write the
  *   user makes through this edge (`invalidate`), makes the next request read again; a read that was in flight
  *   when the change arrived is handed to the callers already waiting on it, never kept and never joined again;

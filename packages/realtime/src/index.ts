@@ -1,10 +1,11 @@
 /** @keel/realtime — the stream bus between worker and edge. See stream-bus.ts for the contract. */
 export { type InProcessBusOptions, inProcessBus } from './in-process-bus.ts';
-export { type RedisBusOptions, redisBus } from './redis-bus.ts';
+export { DEFAULT_STREAM_KEY, type RedisBusOptions, redisBus } from './redis-bus.ts';
 export {
   type StreamBus,
   type StreamHandler,
   type StreamMessage,
+  StreamMessageDroppedError,
   StreamMessageError,
   serializeForPublish,
   type Unsubscribe,

@@ -14,11 +14,16 @@ export type StreamHandler = (message: StreamMessage, json: string) => void;
 export type Unsubscribe = () => void;
 
 export interface StreamBus {
-  /** Sends `message` to every current subscriber of `userId` (none: dropped, a stream has no backlog). */
+  /**
+   * Sends `message` to every subscriber of `userId` whose subscription was ready when it was published (none: it
+   * reaches no one; a subscriber never gets what was published before it). Resolves once the transport took the
+   * message; while the transport is down it waits, in order, and is sent when it is back. Rejects with
+   * StreamMessageError for a bad message, StreamMessageDroppedError when the bus had to drop it (bounded queue).
+   */
   publish(userId: string, message: StreamMessage): Promise<void>;
-  /** Calls `handler` for each message published for `userId` from now on, until unsubscribed. */
+  /** Calls `handler` once for each message published for `userId` from now on, in order, until unsubscribed. */
   subscribe(userId: string, handler: StreamHandler): Unsubscribe;
-  /** Resolves once every subscription made so far receives messages (Redis confirms SUBSCRIBE asynchronously). */
+  /** Resolves once every subscription made so far receives messages (Redis: once each knows where it starts). */
   ready(): Promise<void>;
   /** up when messages flow, down when the transport is broken. */
   health(): Promise<'up' | 'down'>;
@@ -30,6 +35,17 @@ export class StreamMessageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'StreamMessageError';
+  }
+}
+
+/**
+ * A message the bus could not keep: more messages waited for a down transport than its bound, and this was the
+ * oldest; or the bus closed before the transport came back. The bus reports these in aggregate (onDrop).
+ */
+export class StreamMessageDroppedError extends Error {
+  constructor(reason: string) {
+    super(`stream message dropped: ${reason}`);
+    this.name = 'StreamMessageDroppedError';
   }
 }
 

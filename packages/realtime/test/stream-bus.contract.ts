@@ -90,6 +90,39 @@ export function streamBusContract(
       stopGood();
     });
 
+    it('does not deliver to a subscriber what was published before it subscribed', async () => {
+      const user = randomUUID();
+      for (let i = 0; i < 5; i++) await buses.publisherSide.publish(user, message('fills', { i }));
+      const received: number[] = [];
+      const stop = buses.subscriberSide.subscribe(user, (m) => received.push((m.data as { i: number }).i));
+      await buses.subscriberSide.ready();
+      await buses.publisherSide.publish(user, message('fills', { i: 5 }));
+      await waitFor(received, 1);
+      await quietPeriod();
+      expect(received).toEqual([5]);
+      stop();
+    });
+
+    it('delivers each message once to a subscriber, however many users and publishes are interleaved', async () => {
+      const users = [randomUUID(), randomUUID(), randomUUID()];
+      const received = new Map<string, number[]>(users.map((user) => [user, []]));
+      const stops = users.map((user) =>
+        buses.subscriberSide.subscribe(user, (m) => received.get(user)?.push((m.data as { i: number }).i)),
+      );
+      await buses.subscriberSide.ready();
+      const publishes: Promise<void>[] = [];
+      for (let i = 0; i < 300; i++) {
+        publishes.push(buses.publisherSide.publish(users[i % 3] as string, message('prices', { i })));
+      }
+      await Promise.all(publishes);
+      for (const user of users) await waitFor(received.get(user) as number[], 100);
+      await quietPeriod();
+      users.forEach((user, u) => {
+        expect(received.get(user)).toEqual([...Array(100).keys()].map((k) => k * 3 + u));
+      });
+      for (const stop of stops) stop();
+    });
+
     it('refuses what is not a StreamMessage, and a user id that is not a uuid, at publish', async () => {
       await expect(
         buses.publisherSide.publish(randomUUID(), { channel: 'gossip', botId: null, time: 1, data: 1 } as never),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, it } from 'vitest';
 import { inProcessBus, redisBus } from '../src/index.ts';
 import { streamBusContract } from './stream-bus.contract.ts';
@@ -10,10 +11,10 @@ streamBusContract('in process', async () => {
 const redisUrl = process.env.REDIS_URL;
 if (redisUrl) {
   // Two buses, as worker and edge are two processes: the publisher's connection is not the subscriber's.
-  streamBusContract('Redis pub/sub', async () => {
-    const channelPrefix = `keel:test:${Date.now()}:`;
-    const worker = redisBus({ url: redisUrl, channelPrefix });
-    const edge = redisBus({ url: redisUrl, channelPrefix });
+  streamBusContract('Redis stream', async () => {
+    const streamKey = `keel:test:${randomUUID()}`;
+    const worker = redisBus({ url: redisUrl, streamKey });
+    const edge = redisBus({ url: redisUrl, streamKey });
     return {
       publisherSide: worker,
       subscriberSide: edge,
@@ -24,11 +25,11 @@ if (redisUrl) {
     };
   });
 } else if (process.env.KEEL_REQUIRE_DATABASE === '1') {
-  describe('StreamBus contract: Redis pub/sub', () => {
+  describe('StreamBus contract: Redis stream', () => {
     it('has a Redis to run on', () => {
       throw new Error('REDIS_URL is not set: start Redis with `bash scripts/services.sh start` (npm test does this)');
     });
   });
 } else {
-  describe.skip('StreamBus contract: Redis pub/sub (REDIS_URL is not set: bash scripts/services.sh start)', () => {});
+  describe.skip('StreamBus contract: Redis stream (REDIS_URL is not set: bash scripts/services.sh start)', () => {});
 }

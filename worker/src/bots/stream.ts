@@ -1,6 +1,6 @@
 /** What the worker tells a bot's owner on the stream bus (contract StreamMessage). Publishing never fails a candle. */
 import type { StreamMessage } from '@keel/contract';
-import type { StreamBus } from '@keel/realtime';
+import { type StreamBus, StreamMessageDroppedError } from '@keel/realtime';
 import type { Logger } from '../logger.ts';
 
 export type Channel = StreamMessage['channel'];
@@ -8,6 +8,8 @@ export type Channel = StreamMessage['channel'];
 export function streamPublisher(bus: StreamBus, userId: string, botId: string, logger: Logger) {
   return (channel: Channel, data: unknown): void => {
     bus.publish(userId, { channel, botId, time: Date.now(), data }).catch((error: unknown) => {
+      // Drops (the bus's queue bound, in a long Redis outage) are counted and logged by the bus, not once each.
+      if (error instanceof StreamMessageDroppedError) return;
       logger.warn({ channel, error: String(error) }, 'stream publish failed');
     });
   };

@@ -7,8 +7,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createDatabase, type Database, databaseOptionsFromEnv } from '@keel/db';
 import { startEdge } from '@keel/edge/node.ts';
-import { inProcessBus, redisBus, type StreamBus } from '@keel/realtime';
-import { createLogger, defaultDataDir, type ReplaySpeed, startWorker } from '@keel/worker';
+import { createLogger, defaultDataDir, type ReplaySpeed, startWorker, streamBusFromEnv } from '@keel/worker';
 import type { Command } from '../command.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..', '..');
@@ -134,7 +133,7 @@ the next start resumes with all data.`,
     logger.info(`database: ${description}`);
     const database = await createDatabase(options);
     await database.migrate({ log: (line) => logger.info(line) });
-    const bus: StreamBus = env.REDIS_URL ? redisBus({ url: env.REDIS_URL }) : inProcessBus();
+    const bus = streamBusFromEnv(env, logger);
     const dataDir = env.KEEL_DATA_DIR ?? defaultDataDir();
     const worker = await startWorker({
       database,

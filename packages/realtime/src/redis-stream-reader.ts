@@ -1,0 +1,241 @@
+/**
+ * The subscribing half of the Redis bus: one loop per process on its own connection,
+ * `XREAD BLOCK <ms> COUNT <n> STREAMS <key> <lastId>`, handing each entry to the local handlers of its user.
+ *
+ * - Resuming: after a dropped connection the loop reads on from `lastId`, so nothing published meanwhile is lost.
+ * - Redis restarted (a new run id) and the entry last read is gone: it restarted empty, the stream was recreated by
+ *   the next XADD and its ids need not follow the old ones (another clock, or ids the old stream had pushed ahead),
+ *   so the loop reads the new stream from its start. If that entry is still there (persistence, a promoted
+ *   replica), the stream survived and the loop reads on from it.
+ * - Once each: a publisher may send an entry twice (a batch resent after a lost reply, or its recent messages after
+ *   a restart); an entry whose publisher sequence number is not above the last one read from that publisher is
+ *   skipped. Each publisher's entries are in the stream in its order, so this drops repeats and nothing else.
+ * - From now on: each subscription starts after the stream's last entry when it was made (XREVRANGE), so it never
+ *   gets what was published before, even when the loop is behind.
+ */
+import { StreamMessage } from '@keel/contract';
+import type { Redis } from 'ioredis';
+import { beforeRetry, serverRunId } from './redis-connection.ts';
+import { deliver, type StreamHandler } from './stream-bus.ts';
+import { compareStreamIds, STREAM_START_ID } from './stream-ids.ts';
+
+export interface StreamReaderOptions {
+  /** The connection XREAD blocks on: nothing else may use it. */
+  reader: Redis;
+  /** For the one-off lookups (where a subscription starts). */
+  commands: Redis;
+  streamKey: string;
+  onError: (error: unknown) => void;
+}
+
+export interface StreamReader {
+  subscribe(userId: string, handler: StreamHandler): () => void;
+  /** Resolves once the loop has its starting point and every subscription made so far has its own. */
+  ready(): Promise<void>;
+  /** The loop reads: its connection is up and its last XREAD did not fail. */
+  isReading(): boolean;
+  stop(): void;
+}
+
+interface Subscription {
+  handler: StreamHandler;
+  /** Entries after this id are for this subscription; null until it is known. */
+  afterId: string | null;
+}
+
+const BLOCK_MS = 1_000;
+const READ_COUNT = 1_000;
+const RETRY_MS = 100;
+/** How long a subscription's start lookup waits for a connection that is still opening. */
+const START_LOOKUP_RETRY_MS = 2_000;
+/** Publishers remembered for dropping repeats: a process restart makes a new one, so old ones are forgotten. */
+const MAX_PUBLISHERS_REMEMBERED = 1_024;
+
+/** One entry's fields, as the writer puts them: u <userId> p <publisherId> s <seq> m <json>. */
+interface Entry {
+  userId: string;
+  publisherId: string;
+  seq: number;
+  json: string;
+}
+
+function entryOf(fields: string[]): Entry | null {
+  // The writer's order, checked field by field (a foreign entry in the stream is refused, not misread).
+  if (fields.length !== 8 || fields[0] !== 'u' || fields[2] !== 'p' || fields[4] !== 's' || fields[6] !== 'm') {
+    return null;
+  }
+  const [, userId, , publisherId, , seqText, , json] = fields;
+  const seq = Number(seqText);
+  if (userId === undefined || publisherId === undefined || json === undefined || !Number.isSafeInteger(seq)) {
+    return null;
+  }
+  return { userId, publisherId, seq, json };
+}
+
+export function streamReader(options: StreamReaderOptions): StreamReader {
+  const { reader, commands, streamKey, onError } = options;
+  const subscribers = new Map<string, Set<Subscription>>();
+  const lastSeqByPublisher = new Map<string, number>();
+  let lastPublisherId: string | null = null;
+  const pendingStarts = new Set<Promise<void>>();
+  let stopped = false;
+  let lastId: string | null = null;
+  let knownRunId: string | null = null;
+  let serverUnverified = true;
+  /** The last XREAD failed (connection down, or Redis refusing it): health() says down until one succeeds. */
+  let readFailing = false;
+  let positioned: () => void = () => {};
+  const firstPosition = new Promise<void>((resolve) => {
+    positioned = resolve;
+  });
+  reader.on('close', () => {
+    serverUnverified = true;
+  });
+
+  /** After a restart: the entry last read is still there (the server kept its data). */
+  async function keptLastEntry(): Promise<boolean> {
+    if (lastId === null || lastId === STREAM_START_ID) return false;
+    return ((await reader.xrange(streamKey, lastId, lastId)) as unknown[]).length > 0;
+  }
+
+  async function lastEntryId(): Promise<string> {
+    const last = (await commands.xrevrange(streamKey, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    return last[0]?.[0] ?? STREAM_START_ID;
+  }
+
+  /** Where to read from on this connection: on, from the start of a new stream, or (first time) from now. */
+  async function verifyServer(): Promise<void> {
+    const runId = await serverRunId(reader);
+    if (knownRunId === null) {
+      lastId = await lastEntryId();
+      positioned();
+    } else if (runId !== knownRunId && !(await keptLastEntry())) {
+      lastId = STREAM_START_ID;
+      for (const subscriptions of subscribers.values()) {
+        for (const subscription of subscriptions) subscription.afterId = STREAM_START_ID;
+      }
+    }
+    knownRunId = runId;
+    serverUnverified = false;
+  }
+
+  function isRepeat(entry: Entry): boolean {
+    const last = lastSeqByPublisher.get(entry.publisherId);
+    if (last !== undefined && entry.seq <= last) return true;
+    if (entry.publisherId !== lastPublisherId) {
+      // Least recently heard first in the map: a publisher still talking is never the one forgotten.
+      lastSeqByPublisher.delete(entry.publisherId);
+      if (lastSeqByPublisher.size >= MAX_PUBLISHERS_REMEMBERED) {
+        lastSeqByPublisher.delete(lastSeqByPublisher.keys().next().value as string);
+      }
+      lastPublisherId = entry.publisherId;
+    }
+    lastSeqByPublisher.set(entry.publisherId, entry.seq);
+    return false;
+  }
+
+  function handle(id: string, fields: string[]): void {
+    const entry = entryOf(fields);
+    if (entry === null) {
+      onError(new Error(`stream entry ${id} is not a bus message (fields ${fields.filter((_, i) => i % 2 === 0)})`));
+      return;
+    }
+    if (isRepeat(entry)) return;
+    const subscriptions = subscribers.get(entry.userId);
+    if (subscriptions === undefined) return;
+    const handlers: StreamHandler[] = [];
+    for (const subscription of subscriptions) {
+      if (subscription.afterId !== null && compareStreamIds(id, subscription.afterId) > 0) {
+        handlers.push(subscription.handler);
+      }
+    }
+    if (handlers.length === 0) return;
+    let message: StreamMessage;
+    try {
+      message = StreamMessage.parse(JSON.parse(entry.json));
+    } catch (error) {
+      onError(error);
+      return;
+    }
+    deliver(handlers, message, entry.json, onError);
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopped) {
+      try {
+        if (serverUnverified) await verifyServer();
+        const reply = (await reader.xread(
+          'COUNT',
+          READ_COUNT,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          streamKey,
+          lastId ?? '$',
+        )) as [string, [string, string[]][]][] | null;
+        for (const [id, fields] of reply?.[0]?.[1] ?? []) {
+          lastId = id;
+          handle(id, fields);
+        }
+        readFailing = false;
+      } catch {
+        if (stopped) return;
+        readFailing = true;
+        serverUnverified = true;
+        await beforeRetry(reader, RETRY_MS);
+      }
+    }
+  }
+
+  /**
+   * Sets where a new subscription starts. The connection may still be opening (a subscription right after start):
+   * one more try once it is up; if Redis still cannot say, from where the loop is (the best known "now").
+   */
+  function locateStart(subscription: Subscription): void {
+    const start = lastEntryId()
+      .catch(async () => {
+        await beforeRetry(commands, START_LOOKUP_RETRY_MS);
+        return lastEntryId();
+      })
+      .then(
+        (id) => {
+          subscription.afterId = id;
+        },
+        () => {
+          subscription.afterId = lastId ?? STREAM_START_ID;
+        },
+      );
+    pendingStarts.add(start);
+    void start.finally(() => pendingStarts.delete(start));
+  }
+
+  void loop();
+
+  return {
+    subscribe(userId, handler) {
+      let subscriptions = subscribers.get(userId);
+      if (subscriptions === undefined) {
+        subscriptions = new Set();
+        subscribers.set(userId, subscriptions);
+      }
+      const subscription: Subscription = { handler: (message, json) => handler(message, json), afterId: null };
+      subscriptions.add(subscription);
+      locateStart(subscription);
+      const own = subscriptions;
+      return () => {
+        own.delete(subscription);
+        if (own.size === 0 && subscribers.get(userId) === own) subscribers.delete(userId);
+      };
+    },
+    async ready() {
+      await firstPosition;
+      await Promise.all([...pendingStarts]);
+    },
+    isReading: () => reader.status === 'ready' && !readFailing,
+    stop() {
+      stopped = true;
+      subscribers.clear();
+      positioned();
+    },
+  };
+}

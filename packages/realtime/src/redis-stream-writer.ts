@@ -1,0 +1,124 @@
+/**
+ * The publishing half of the Redis bus: drains the outbox into the stream, in order, one pipeline of
+ * `XADD <key> MAXLEN ~ <n> * u <userId> p <publisherId> s <seq> m <json>` per batch. While Redis is unreachable the
+ * messages wait in the outbox; when it answers again they go out oldest first.
+ *
+ * Redis restarted empty (a new run id) loses what it had taken but readers had perhaps not read yet, so the
+ * outbox's recently sent messages go again; readers drop the ones they already delivered by (publisher, seq).
+ * A batch that failed midway is resent from its first unconfirmed message for the same reason.
+ */
+import type { Redis } from 'ioredis';
+import type { Outbox, OutboxMessage } from './outbox.ts';
+import { beforeRetry, serverRunId } from './redis-connection.ts';
+
+export interface StreamWriterOptions {
+  redis: Redis;
+  streamKey: string;
+  /** XADD MAXLEN ~: entries the stream keeps for readers that fell behind. */
+  maxStreamLength: number;
+  /** Tells this publisher's messages apart from other processes' (each numbers its own from 1). */
+  publisherId: string;
+  outbox: Outbox;
+}
+
+export interface StreamWriter {
+  /** There is something new in the outbox. */
+  wake(): void;
+  /** Resolves true once the outbox has nothing unsent, false if that did not happen within `timeoutMs`. */
+  drained(timeoutMs: number): Promise<boolean>;
+  stop(): void;
+}
+
+/** XADDs per pipeline: one write and one read syscall for a candle's worth of messages. */
+const BATCH_SIZE = 512;
+/** Between attempts while Redis does not answer (reconnecting is ioredis's; this only paces the retries). */
+const RETRY_MS = 100;
+const DRAIN_POLL_MS = 10;
+
+export function streamWriter(options: StreamWriterOptions): StreamWriter {
+  const { redis, streamKey, outbox, publisherId } = options;
+  const maxStreamLength = String(options.maxStreamLength);
+  let draining = false;
+  let stopped = false;
+  /** The server the sent messages live on; checked before sending over a new connection. */
+  let knownRunId: string | null = null;
+  let serverUnverified = true;
+  redis.on('close', () => {
+    serverUnverified = true;
+  });
+
+  async function verifyServer(): Promise<void> {
+    const runId = await serverRunId(redis);
+    if (knownRunId !== null && runId !== knownRunId) outbox.resendRetained();
+    knownRunId = runId;
+    serverUnverified = false;
+  }
+
+  async function send(batch: OutboxMessage[]): Promise<void> {
+    const pipeline = redis.pipeline();
+    for (const message of batch) {
+      pipeline.xadd(
+        streamKey,
+        'MAXLEN',
+        '~',
+        maxStreamLength,
+        '*',
+        'u',
+        message.userId,
+        'p',
+        publisherId,
+        's',
+        String(message.seq),
+        'm',
+        message.json,
+      );
+    }
+    const replies = await pipeline.exec();
+    let sentThrough = 0;
+    let failure: unknown = null;
+    for (let i = 0; i < batch.length; i++) {
+      const reply = replies?.[i];
+      const error = reply === undefined ? new Error('no reply to XADD') : reply[0];
+      if (error !== null) {
+        failure = error;
+        break;
+      }
+      sentThrough = (batch[i] as OutboxMessage).seq;
+    }
+    if (sentThrough > 0) outbox.markSent(sentThrough, Date.now());
+    if (failure !== null) throw failure;
+  }
+
+  async function drain(): Promise<void> {
+    while (!stopped && outbox.unsentCount > 0) {
+      try {
+        if (serverUnverified) await verifyServer();
+        await send(outbox.unsent(BATCH_SIZE));
+      } catch {
+        serverUnverified = true;
+        await beforeRetry(redis, RETRY_MS);
+      }
+    }
+    draining = false;
+  }
+
+  return {
+    wake() {
+      if (draining || stopped) return;
+      draining = true;
+      // After this turn of the event loop: its publishes (a candle's many bots) leave in one pipeline.
+      queueMicrotask(() => void drain());
+    },
+    async drained(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (outbox.unsentCount > 0) {
+        if (Date.now() >= deadline) return false;
+        await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+      }
+      return true;
+    },
+    stop() {
+      stopped = true;
+    },
+  };
+}
