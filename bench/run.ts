@@ -6,6 +6,7 @@ import { benchAgents } from './agents.ts';
 import { benchApp } from './app.ts';
 import { benchBacktest } from './backtest.ts';
 import { benchCandleMemory } from './candle-memory.ts';
+import { benchColdCandles } from './cold-candles.ts';
 import { benchDatabase } from './db.ts';
 import { benchEdge } from './edge.ts';
 import { benchFaults } from './faults.ts';
@@ -35,6 +36,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   'lease-audit': benchLeaseAudit,
   notifications: benchNotifications,
   tiers: benchMarketDataTiers,
+  'cold-candles': benchColdCandles,
   'market-ws': benchMarketWebSocket,
   'taker-flow': benchTakerFlow,
   'worker-scale': benchWorkerScale,

@@ -2,6 +2,11 @@
  * The edge's configuration, from environment variables (a plain record, so Node's process.env and Deno.env both
  * fit). Every variable is documented in the README's Configuration table and in .env.example.
  */
+import {
+  type ColdStoreSettings,
+  ColdTierConfigError,
+  coldStoreFromEnv,
+} from '@keel/db/cold-tier/cold-store-settings.ts';
 
 export type AuthConfig =
   | {
@@ -51,6 +56,11 @@ export interface EdgeConfig {
    * ttlMs after its read started, or until the worker publishes a change; 0 turns the cache off.
    */
   portfolioCache: { ttlMs: number; maxUsers: number };
+  /**
+   * The cold tier the worker writes candles to (INFLUX_URL, INFLUX_TOKEN, INFLUX_ORG, INFLUX_BUCKET, INFLUX_QUERY_API):
+   * GET /v1/candles reads what is older than the warm tier from it. Null: no cold tier, the warm tier only.
+   */
+  coldStore: ColdStoreSettings | null;
   stream: {
     /** A WebSocket whose unsent data exceeds this is a slow client: it is closed, never buffered further. */
     maxBufferedBytes: number;
@@ -155,9 +165,19 @@ export function configFromEnv(env: Env, overrides: Partial<EdgeConfig> = {}): Ed
       ttlMs: integer(env, 'PORTFOLIO_CACHE_TTL_MS', DEFAULTS.portfolioCache.ttlMs),
       maxUsers: DEFAULTS.portfolioCache.maxUsers,
     },
+    coldStore: overrides.coldStore === undefined ? coldStoreOf(env) : overrides.coldStore,
     stream: { ...DEFAULTS.stream },
     ...overrides,
   };
+}
+
+function coldStoreOf(env: Env): ColdStoreSettings | null {
+  try {
+    return coldStoreFromEnv(env);
+  } catch (error) {
+    if (error instanceof ColdTierConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 export function apiPortFromEnv(env: Env): number {

@@ -1,10 +1,12 @@
 /**
  * The edge app as a Deno process builds it — edge/src/deno.ts and the Supabase Edge Function
  * (supabase/functions/api) — from the database and the environment: hono/deno's WebSocket upgrade, JSON log
- * lines on stdout, and an in-process bus and rate-limit store (a Redis store plugs in through the same ports).
+ * lines on stdout, an in-process bus and rate-limit store (a Redis store plugs in through the same ports), and the
+ * cold tier's reader when INFLUX_URL is set.
  */
 import type { Database } from '@keel/db';
 import { keyringFromEnv, transportKeyFromEnv } from '@keel/db';
+import { coldCandleReaderFor } from '@keel/db/cold-tier/cold-reader-for-store.ts';
 import { inProcessBus } from '@keel/realtime';
 import { upgradeWebSocket } from 'hono/deno';
 import { createApp } from './app.ts';
@@ -29,13 +31,16 @@ export function consoleLogger(bindings: object = {}): Logger {
 
 /** `runtime` names the host in every log line ('deno', 'supabase-edge-function'). */
 export function denoApp(database: Database, env: Record<string, string>, runtime: string) {
+  const config = configFromEnv(env);
   return createApp({
     database,
     bus: inProcessBus(),
     rateLimitStore: memoryRateLimitStore(),
     authStore: databaseAuthStore(database),
     clock: systemClock,
-    config: configFromEnv(env),
+    config,
+    // The InfluxDB client's `deno` export is its fetch build: no node:http here.
+    ...(config.coldStore ? { coldCandles: coldCandleReaderFor(config.coldStore) } : {}),
     logger: consoleLogger({ name: 'keel-edge', runtime }),
     keyTransport: keyTransportFrom(keyringFromEnv(env), transportKeyFromEnv(env)),
     upgradeWebSocket: upgradeWebSocket as never,

@@ -18,6 +18,8 @@ import {
   keyringFromEnv,
   transportKeyFromEnv,
 } from '@keel/db';
+import type { ColdCandleReader } from '@keel/db/cold-tier/cold-candle-reader.ts';
+import { coldCandleReaderFor } from '@keel/db/cold-tier/cold-reader-for-store.ts';
 import { inProcessBus, redisBus, type StreamBus } from '@keel/realtime';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -97,6 +99,8 @@ export interface StartEdgeOptions {
    */
   exchangeCheckWith?: (keyring: Keyring) => ExchangeCheck;
   logger?: Logger;
+  /** Default: config.coldStore's reader (INFLUX_URL), or none. */
+  coldCandles?: ColdCandleReader;
 }
 
 export interface RunningEdge {
@@ -137,6 +141,7 @@ export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge>
     owned.push(() => redis.quit());
     rateLimitStore = redisRateLimitStore(redis);
   }
+  const coldCandles = options.coldCandles ?? (config.coldStore ? coldCandleReaderFor(config.coldStore) : undefined);
   const app = createApp({
     database: options.database,
     bus: options.bus,
@@ -147,6 +152,7 @@ export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge>
     logger,
     keyTransport,
     ...(exchangeCheck === undefined ? {} : { exchangeCheck }),
+    ...(coldCandles === undefined ? {} : { coldCandles }),
     upgradeWebSocket: upgradeWebSocket as never,
     remoteAddress: (_request, bindings) => (bindings as HttpBindings | undefined)?.incoming?.socket?.remoteAddress,
   });
@@ -161,7 +167,15 @@ export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge>
   });
   const address = server.address() as AddressInfo;
   const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${address.port}`;
-  logger.info({ url, auth: config.auth.mode, redis: Boolean(env.REDIS_URL) }, 'edge listening');
+  logger.info(
+    {
+      url,
+      auth: config.auth.mode,
+      redis: Boolean(env.REDIS_URL),
+      coldTier: config.coldStore ? `${new URL(config.coldStore.url).origin} (${config.coldStore.queryApi})` : 'off',
+    },
+    'edge listening',
+  );
   return {
     app,
     url,

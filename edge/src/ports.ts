@@ -3,6 +3,7 @@
  * test. The app itself uses web standards only: these ports are where Node, Deno, Redis and PostgreSQL come in.
  */
 import type { Database, JwtClaims, SealedExchangeCredential, TransportEnvelope, TransportPublicKey } from '@keel/db';
+import type { ColdCandleReader } from '@keel/db/cold-tier/cold-candle-reader.ts';
 import type { StreamBus } from '@keel/realtime';
 import type { UpgradeWebSocket } from 'hono/ws';
 import type { AuthStore } from './auth/auth-store.ts';
@@ -55,6 +56,8 @@ export interface EdgeDeps {
   config: EdgeConfig;
   logger: Logger;
   keyTransport: KeyTransport;
+  /** Candles older than the warm tier, for GET /v1/candles (INFLUX_URL); without it charts read the warm tier only. */
+  coldCandles?: ColdCandleReader;
   /** POST /v1/credentials/{id}/test; without it the route answers `unavailable`. */
   exchangeCheck?: ExchangeCheck;
   /** The runtime's WebSocket upgrade (@hono/node-server's or hono/deno's); without it /v1/stream answers 501. */

@@ -1,7 +1,7 @@
 /**
  * The same app under real Deno (the `deno` npm package): edge/src/deno.ts against the test PostgreSQL, hit over
- * HTTP — health, signup, login, a bot created and listed. PGlite cannot be shared between processes, so this
- * needs DATABASE_URL.
+ * HTTP — health, signup, login, a bot created and listed, and (with VM_URL) candles from the cold tier. PGlite
+ * cannot be shared between processes, so this needs DATABASE_URL.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -10,11 +10,13 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { generateMasterKey, generateTransportKeyPair } from '@keel/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeToVictoria } from '../../packages/db/test/cold-tier/victoria-writes.ts';
 import { closeTestDatabase, databaseRequired, edgeDatabaseUrl, TEST_JWT_SECRET, testDatabase } from './harness.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const denoBin = join(repoRoot, 'node_modules', '.bin', 'deno');
 const databaseUrl = process.env.DATABASE_URL;
+const vmUrl = process.env.VM_URL;
 const STARTUP_TIMEOUT_MS = 30_000;
 
 function freePort(): Promise<number> {
@@ -54,6 +56,8 @@ suite('the edge under Deno (smoke)', () => {
         API_PORT: String(port),
         KEEL_MASTER_KEY: generateMasterKey(),
         KEEL_TRANSPORT_PRIVATE_KEY: JSON.stringify({ ...privateKey.jwk, kid: privateKey.kid }),
+        // The cold tier, when the services run one: candles older than the database's are read under Deno too.
+        ...(vmUrl ? { INFLUX_URL: vmUrl, INFLUX_TOKEN: 'unused', INFLUX_ORG: 'keel', INFLUX_BUCKET: 'candles' } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -107,5 +111,21 @@ suite('the edge under Deno (smoke)', () => {
     });
     expect(candles.status).toBe(200);
     expect(Array.isArray((await candles.json()).candles)).toBe(true);
+    if (vmUrl) {
+      const symbol = `D${randomUUID().replaceAll('-', '').slice(0, 8).toUpperCase()}-USDT`;
+      const old = [1, 2, 3].map((i) => ({
+        time: Date.UTC(2018, 0, 1, i),
+        open: i,
+        high: i + 1,
+        low: i - 0.5,
+        close: i,
+        volume: 0.25,
+      }));
+      await writeToVictoria(vmUrl, symbol, '1h', old);
+      const cold = await fetch(`${base}/v1/candles?symbol=${symbol}&limit=5`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect((await cold.json()).candles).toEqual(old.map((c) => [c.time, c.open, c.high, c.low, c.close, c.volume]));
+    }
   });
 });

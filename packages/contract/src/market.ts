@@ -32,6 +32,11 @@ export const CandleSeries = z.object({
   symbol: z.string(),
   timeframe: z.string(),
   candles: z.array(Candle),
+  /**
+   * Present only when the request reached before the warm tier (the database's 30 days) and the cold tier could not
+   * be read: `candles` are the warm tier's alone, so the series has a hole before them.
+   */
+  coldTier: z.literal('unavailable').optional(),
 });
 
 export type Candle = z.infer<typeof Candle>;

@@ -2,7 +2,7 @@
  * Cold-tier downsampling (KEEL_COLD_DOWNSAMPLE, downsample-rule.ts), run by the retention job: candles finer than
  * a rule's timeframe and older than its age are aggregated into that timeframe and written to the same store as
  * ordinary candles (measurement `candles`, tag `timeframe`), so charts and backtests read them like any other
- * (victoria-candle-reader.ts). Each market (symbol, source timeframe) is worked through in chunks of CHUNK_BUCKETS
+ * (@keel/db cold-tier/cold-candle-reader.ts). Each market (symbol, source timeframe) is worked through in chunks of CHUNK_BUCKETS
  * target buckets, oldest first; each chunk's aggregates (but for buckets the store already has at the target
  * timeframe: recorded natively, or made from another finer source) and its mark (`keel_downsample
  * done_until=<chunk end>`, per symbol, source and target timeframe) go to the store in one write, so a pass resumes
@@ -19,11 +19,12 @@ import { addDecimal } from '@keel/core/money/arithmetic.ts';
 import type { Decimal } from '@keel/core/money/decimal.ts';
 import { decimalToNumber } from '@keel/core/money/format.ts';
 import { decimalFromNumber } from '@keel/core/money/parse.ts';
+import { type ColdCandleReader, ColdTierReadError } from '@keel/db/cold-tier/cold-candle-reader.ts';
+import { victoriaExportCandleReader } from '@keel/db/cold-tier/victoria-export-reader.ts';
 import type { Logger } from '../logger.ts';
 import { timeframeMs } from '../market/timeframe.ts';
 import type { DownsampleRule } from './downsample-rule.ts';
 import { candleLine } from './influx-sink.ts';
-import { ColdTierReadError, readColdCandles } from './victoria-candle-reader.ts';
 
 export interface ColdDownsampleOptions {
   rules: readonly DownsampleRule[];
@@ -58,12 +59,13 @@ interface Market {
 /** One pass over every rule; a failing market is logged and left for the next pass (its mark says where). */
 export async function downsampleCold(options: ColdDownsampleOptions, nowMs: number): Promise<DownsampleReport> {
   const report: DownsampleReport = { candlesWritten: 0, chunksDone: 0 };
+  const reader = victoriaExportCandleReader({ url: options.victoriaUrl });
   for (const rule of options.rules) {
     const targetMs = timeframeMs(rule.timeframe);
     const cutoffMs = Math.floor((nowMs - rule.afterMs) / targetMs) * targetMs;
     for (const market of await marketsBefore(options.victoriaUrl, targetMs, cutoffMs)) {
       try {
-        await downsampleMarket(options, market, rule, cutoffMs, report);
+        await downsampleMarket(options, reader, market, rule, cutoffMs, report);
       } catch (error) {
         options.logger.warn(
           { symbol: market.symbol, timeframe: market.timeframe, target: rule.timeframe, error: String(error) },
@@ -77,6 +79,7 @@ export async function downsampleCold(options: ColdDownsampleOptions, nowMs: numb
 
 async function downsampleMarket(
   options: ColdDownsampleOptions,
+  reader: ColdCandleReader,
   market: Market,
   rule: DownsampleRule,
   cutoffMs: number,
@@ -88,14 +91,14 @@ async function downsampleMarket(
   let chunkStart = doneUntilMs ?? Math.floor(market.firstMs / targetMs) * targetMs;
   while (chunkStart < cutoffMs) {
     const chunkEnd = Math.min(cutoffMs, chunkStart + CHUNK_BUCKETS * targetMs);
-    const candles = await readColdCandles(options.victoriaUrl, {
+    const candles = await reader.read({
       symbol: market.symbol,
       timeframe: market.timeframe,
       fromMs: chunkStart,
       toMs: chunkEnd - 1,
     });
     // Buckets the store has at the target timeframe already (recorded natively, or from another finer source).
-    const present = await readColdCandles(options.victoriaUrl, {
+    const present = await reader.read({
       symbol: market.symbol,
       timeframe: rule.timeframe,
       fromMs: chunkStart,

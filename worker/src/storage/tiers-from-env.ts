@@ -3,10 +3,13 @@
  * - hot: Redis when REDIS_URL is set, else in process;
  * - cold: InfluxDB v2 when INFLUX_URL is set (INFLUX_TOKEN, INFLUX_ORG, INFLUX_BUCKET; disk buffer under
  *   INFLUX_BUFFER_DIR, default ~/.keel/influx-buffer, at most INFLUX_BUFFER_MAX_MB, default 256), else none;
- * - cold downsampling: KEEL_COLD_DOWNSAMPLE (downsample-rule.ts), run by the retention job; needs the cold tier.
+ * - cold downsampling: KEEL_COLD_DOWNSAMPLE (downsample-rule.ts), run by the retention job; needs the cold tier,
+ *   and reads it through VictoriaMetrics' export API (so not with INFLUX_QUERY_API=flux: InfluxDB v2 downsamples
+ *   with its own tasks).
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { coldQueryApiFromEnv } from '@keel/db/cold-tier/cold-store-settings.ts';
 import type { Logger } from '../logger.ts';
 import { downsampleCold } from './cold-downsample.ts';
 import { parseDownsampleRules } from './downsample-rule.ts';
@@ -36,6 +39,7 @@ export function tiersFromEnv(env: NodeJS.ProcessEnv, logger: Logger): MarketData
     logger.info({}, 'hot tier: in process (no REDIS_URL)');
   }
   const rules = parseDownsampleRules(env.KEEL_COLD_DOWNSAMPLE);
+  const queryApi = queryApiFromEnv(env);
   if (!env.INFLUX_URL) {
     if (rules.length > 0) throw new TierConfigurationError('KEEL_COLD_DOWNSAMPLE is set but INFLUX_URL is not');
     logger.warn({}, 'cold tier OFF (no INFLUX_URL): candles older than the warm tier’s 30 days are not kept');
@@ -43,6 +47,11 @@ export function tiersFromEnv(env: NodeJS.ProcessEnv, logger: Logger): MarketData
   }
   const missing = ['INFLUX_TOKEN', 'INFLUX_ORG', 'INFLUX_BUCKET'].filter((name) => !env[name]);
   if (missing.length > 0) throw new TierConfigurationError(`INFLUX_URL is set but ${missing.join(', ')} is not`);
+  if (rules.length > 0 && queryApi === 'flux') {
+    throw new TierConfigurationError(
+      'KEEL_COLD_DOWNSAMPLE reads through VictoriaMetrics, but INFLUX_QUERY_API is flux: downsample with InfluxDB tasks',
+    );
+  }
   const maxMb = Number(env.INFLUX_BUFFER_MAX_MB ?? DEFAULT_BUFFER_MAX_MB);
   if (!(maxMb > 0))
     throw new TierConfigurationError(`INFLUX_BUFFER_MAX_MB must be > 0, got "${env.INFLUX_BUFFER_MAX_MB}"`);
@@ -67,4 +76,12 @@ export function tiersFromEnv(env: NodeJS.ProcessEnv, logger: Logger): MarketData
     logger,
     downsampleCold: (nowMs) => downsampleCold({ rules, victoriaUrl: store.url, writeLines, logger }, nowMs),
   });
+}
+
+function queryApiFromEnv(env: NodeJS.ProcessEnv): ReturnType<typeof coldQueryApiFromEnv> {
+  try {
+    return coldQueryApiFromEnv(env);
+  } catch (error) {
+    throw new TierConfigurationError((error as Error).message);
+  }
 }

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCandlesCsv } from '@keel/core/market/csv.ts';
 import { type Candle, candleAt } from '@keel/core/market/types.ts';
+import { victoriaExportCandleReader } from '@keel/db/cold-tier/victoria-export-reader.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataFile, hasSharedData } from '../../../packages/core/test/shared-data.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { InfluxSink } from '../../src/storage/influx-sink.ts';
-import { readColdCandles } from '../../src/storage/victoria-candle-reader.ts';
 import { exportSamples, missingService, OwnService, waitForSampleCount } from './own-services.ts';
 
 const skipReason = missingService('VM_URL') ?? (hasSharedData() ? null : 'no shared market data');
@@ -64,14 +64,14 @@ describe.skipIf(skipReason !== null)(`cold tier on VictoriaMetrics ${skipReason 
     expect(sink.counters).toEqual({ written: 1000, buffered: 0, dropped: 0 });
 
     await waitForSampleCount(url, `candles_close{symbol="${symbol}"}`, candles.length);
-    const read = await readColdCandles(url, {
+    const read = await victoriaExportCandleReader({ url }).read({
       symbol,
       timeframe: '1h',
       fromMs: (candles[0] as Candle).time,
       toMs: (candles[candles.length - 1] as Candle).time,
     });
     expect(read).toEqual(candles);
-    const middle = await readColdCandles(url, {
+    const middle = await victoriaExportCandleReader({ url }).read({
       symbol,
       timeframe: '1h',
       fromMs: (candles[100] as Candle).time,
@@ -121,7 +121,7 @@ describe.skipIf(skipReason !== null)(`cold tier on VictoriaMetrics ${skipReason 
       await waitForSampleCount(store.url, `candles_close{symbol="${symbol}"}`, 500);
       const [close] = await exportSamples(store.url, `candles_close{symbol="${symbol}"}`);
       expect(close?.timestamps).toEqual(candles.map((c) => c.time));
-      const read = await readColdCandles(store.url, {
+      const read = await victoriaExportCandleReader({ url: store.url }).read({
         symbol,
         timeframe: '1h',
         fromMs: 0,

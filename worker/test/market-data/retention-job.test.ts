@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseCandlesCsv } from '@keel/core/market/csv.ts';
 import { type Candle, candleAt } from '@keel/core/market/types.ts';
 import { createDatabase, type Database } from '@keel/db';
+import { victoriaExportCandleReader } from '@keel/db/cold-tier/victoria-export-reader.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataFile, hasSharedData } from '../../../packages/core/test/shared-data.ts';
 import { suiteDatabaseUrl } from '../../../packages/db/test/test-database.ts';
@@ -21,7 +22,6 @@ import { InProcessHotCache } from '../../src/storage/in-process-hot-cache.ts';
 import { InfluxSink, influxLineWriter } from '../../src/storage/influx-sink.ts';
 import { runRetention } from '../../src/storage/retention-job.ts';
 import { TierConfigurationError, tiersFromEnv } from '../../src/storage/tiers-from-env.ts';
-import { readColdCandles } from '../../src/storage/victoria-candle-reader.ts';
 import { databaseRequired } from '../harness.ts';
 import { hourlyCandle } from './hot-cache.contract.ts';
 import { exportSamples, missingService, OwnService, waitForSampleCount } from './own-services.ts';
@@ -130,6 +130,22 @@ describe('KEEL_COLD_DOWNSAMPLE rules', () => {
       ),
     ).toThrow(DownsampleRuleError);
   });
+
+  it('are refused at startup on a cold tier read through Flux, and a read API that does not exist with them', () => {
+    const store = { INFLUX_URL: 'http://127.0.0.1:1', INFLUX_TOKEN: 't', INFLUX_ORG: 'o', INFLUX_BUCKET: 'b' };
+    expect(() =>
+      tiersFromEnv({ ...store, INFLUX_QUERY_API: 'flux', KEEL_COLD_DOWNSAMPLE: '1h after 90d' }, silentLogger),
+    ).toThrow(
+      new TierConfigurationError(
+        'KEEL_COLD_DOWNSAMPLE reads through VictoriaMetrics, but INFLUX_QUERY_API is flux: downsample with InfluxDB tasks',
+      ),
+    );
+    expect(() => tiersFromEnv({ ...store, INFLUX_QUERY_API: 'promql' }, silentLogger)).toThrow(
+      new TierConfigurationError(
+        'INFLUX_QUERY_API must be flux or victoria-export (or unset: asked of the store), got "promql"',
+      ),
+    );
+  });
 });
 
 const HOUR_MS = 3_600_000;
@@ -221,7 +237,7 @@ describe.skipIf(skipCold !== null)(`cold tier downsampling on VictoriaMetrics ${
     expect(await pass(laterNowMs)).toBe(0);
 
     expect(await hourlyStored()).toBe(hours.length);
-    const read = await readColdCandles(victoria.url, {
+    const read = await victoriaExportCandleReader({ url: victoria.url }).read({
       symbol: 'BTC-USDT',
       timeframe: '1h',
       fromMs: firstMs,

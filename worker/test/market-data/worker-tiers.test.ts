@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseCandlesCsv } from '@keel/core/market/csv.ts';
 import { type Candle, candleAt } from '@keel/core/market/types.ts';
 import { createDatabase, type Database } from '@keel/db';
+import { victoriaExportCandleReader } from '@keel/db/cold-tier/victoria-export-reader.ts';
 import { inProcessBus } from '@keel/realtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suiteDatabaseUrl } from '../../../packages/db/test/test-database.ts';
@@ -18,7 +19,6 @@ import { silentLogger } from '../../src/logger.ts';
 import { InfluxSink } from '../../src/storage/influx-sink.ts';
 import { MarketDataTiers } from '../../src/storage/market-data-tiers.ts';
 import { RedisHotCache } from '../../src/storage/redis-hot-cache.ts';
-import { readColdCandles } from '../../src/storage/victoria-candle-reader.ts';
 import { startWorker } from '../../src/worker.ts';
 import { databaseRequired, newRunningBot, newUser, realCandleSlice, waitFor } from '../harness.ts';
 import { exportSamples, missingService, OwnService, waitForSampleCount } from './own-services.ts';
@@ -115,7 +115,7 @@ describe.skipIf(skipReason !== null)(`the worker with its market-data tiers ${sk
     await reader.close();
 
     expect(await waitForSampleCount(victoria.url, 'candles_close{symbol="BTC-USDT"}', CANDLES)).toBe(CANDLES);
-    const coldCandles = await readColdCandles(victoria.url, {
+    const coldCandles = await victoriaExportCandleReader({ url: victoria.url }).read({
       symbol: 'BTC-USDT',
       timeframe: '1h',
       fromMs: 0,
