@@ -203,6 +203,32 @@ describe.skipIf(missing !== null)('the dashboard, end to end on the real stack',
   );
 
   it(
+    'runs backtests submitted from the dashboard and compares their results',
+    async () => {
+      const { page } = alice;
+      await page.goto(`${appUrl}/backtests`);
+      const form = page.getByTestId('backtest-form');
+      await form.getByRole('button', { name: 'Run 3 backtests' }).click();
+      // The worker runs them (a thread each, in turn); the page polls until none is queued or running.
+      const rows = page.locator('table.data tbody tr');
+      await expect.poll(() => rows.count(), { timeout: STEP_TIMEOUT_MS }).toBe(3);
+      await expect
+        .poll(async () => (await rows.allTextContents()).filter((text) => text.includes('succeeded')).length, {
+          timeout: STEP_TIMEOUT_MS * 2,
+          interval: 500,
+        })
+        .toBe(3);
+      const results = page.getByTestId('backtest-results');
+      await results.waitFor({ timeout: STEP_TIMEOUT_MS });
+      for (const strategy of ['balanced', 'conservative', 'aggressive']) {
+        await expect.poll(() => results.textContent()).toContain(strategy);
+      }
+      await expect.poll(() => results.textContent()).toMatch(/Max drawdown/);
+    },
+    STEP_TIMEOUT_MS * 4,
+  );
+
+  it(
     'saves screenshots of every main page at desktop and mobile width',
     async () => {
       const { page } = alice;

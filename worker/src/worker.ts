@@ -26,7 +26,11 @@
 
 import type { BreakerState } from '@keel/core/risk/types.ts';
 import { type Bot, type Database, DatabaseUnreachableError } from '@keel/db';
+import type { ColdCandleReader } from '@keel/db/cold-tier/cold-candle-reader.ts';
+import { coldCandleReaderFor } from '@keel/db/cold-tier/cold-reader-for-store.ts';
+import { coldStoreFromEnv } from '@keel/db/cold-tier/cold-store-settings.ts';
 import type { StreamBus } from '@keel/realtime';
+import { startBacktestQueue } from './backtests/backtest-queue.ts';
 import { BotRunner } from './bots/bot-runner.ts';
 import { equityBatcher } from './bots/equity-batcher.ts';
 import { streamPublisher } from './bots/stream.ts';
@@ -93,6 +97,13 @@ export interface StartWorkerOptions {
   /** Wait before a failed bot is started again, doubling per failure (max 15 min); default 30 s. */
   failedRetryMs?: number;
   /**
+   * Reads stored candles older than the database keeps, for backtests on a live source; default from `env`
+   * (INFLUX_URL…, @keel/db cold-tier), null: none.
+   */
+  coldCandles?: ColdCandleReader | null;
+  /** Runs the backtests users submit (backtests/backtest-queue.ts); default true. */
+  backtests?: boolean;
+  /**
    * Equity-only candles through one shared group commit (default true); false books every candle in its own
    * transaction (the benchmark's baseline).
    */
@@ -134,6 +145,14 @@ function workerPortFrom(env: Readonly<Record<string, string | undefined>>): numb
     throw new Error(`WORKER_PORT must be a port number (0: any free one) or "off", got "${raw}"`);
   }
   return port;
+}
+
+/** Backtests read a year of minutes at a time: far longer than a chart's read. */
+const BACKTEST_COLD_READ_TIMEOUT_MS = 120_000;
+
+function coldCandlesFromEnv(env: Readonly<Record<string, string | undefined>>): ColdCandleReader | null {
+  const store = coldStoreFromEnv(env);
+  return store === null ? null : coldCandleReaderFor(store, { timeoutMs: BACKTEST_COLD_READ_TIMEOUT_MS });
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
@@ -554,6 +573,16 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   }
 
   const retention = options.marketData?.startRetention(database);
+  const backtests =
+    options.backtests === false
+      ? null
+      : startBacktestQueue({
+          database,
+          source,
+          cold: options.coldCandles === undefined ? coldCandlesFromEnv(env) : options.coldCandles,
+          modelsDir: options.modelsDir ?? null,
+          logger,
+        });
   scheduleHeartbeat();
   schedule();
   await ticking;
@@ -562,6 +591,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     async stop() {
       stopping = true;
       if (timer !== null) clearTimeout(timer);
+      await backtests?.stop();
       await ticking;
       await hub.stop();
       await marketExtras?.stop();

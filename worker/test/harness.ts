@@ -13,14 +13,14 @@ import { defaultDataDir } from '../src/market/data-dir.ts';
 
 export const databaseRequired = process.env.KEEL_REQUIRE_DATABASE === '1';
 
-/** The migrated test database, or null (skip) when DATABASE_URL is unset outside `npm test`. */
-export async function openTestDatabase(): Promise<Database | null> {
+/** The migrated test database (`<name>_<suite>`), or null (skip) when DATABASE_URL is unset outside `npm test`. */
+export async function openTestDatabase(suite = 'worker'): Promise<Database | null> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     if (databaseRequired) throw new Error('DATABASE_URL is not set: npm test starts PostgreSQL (scripts/services.sh)');
     return null;
   }
-  const db = await createDatabase({ url: await suiteDatabaseUrl(serverUrl, 'worker'), maxConnections: 5 });
+  const db = await createDatabase({ url: await suiteDatabaseUrl(serverUrl, suite), maxConnections: 5 });
   await db.migrate();
   return db;
 }

@@ -11,6 +11,17 @@ export const BacktestStrategy = z.enum([
   'ppo',
   'ensemble',
 ]);
+/** Each strategy's numeric parameters and their bounds: sma-cross's SMA periods; the agents take none. */
+export const BACKTEST_PARAMS: Record<z.infer<typeof BacktestStrategy>, Record<string, { min: number; max: number }>> = {
+  'sma-cross': { fast: { min: 1, max: 1000 }, slow: { min: 2, max: 1000 } },
+  conservative: {},
+  aggressive: {},
+  balanced: {},
+  contrarian: {},
+  ppo: {},
+  ensemble: {},
+};
+
 export const BacktestCreate = z
   .object({
     symbols: z.array(MarketSymbol).min(1).max(10),
@@ -21,8 +32,37 @@ export const BacktestCreate = z
     to: IsoTime.optional(),
     feeRate: z.number().min(0).max(0.01).default(0.001),
     initialCashQuote: z.number().positive().default(10_000),
+    /** 'default': the risk manager bots run, with the platform's defaults; 'none': every order approved (textbook). */
+    risk: z.enum(['default', 'none']).default('default'),
   })
-  .strict();
+  .strict()
+  .superRefine((request, context) => {
+    const allowed = BACKTEST_PARAMS[request.strategy];
+    for (const [name, value] of Object.entries(request.params)) {
+      const rule = allowed[name];
+      if (rule === undefined) {
+        const known = Object.keys(allowed);
+        context.addIssue({
+          code: 'custom',
+          path: ['params', name],
+          message: `${request.strategy} has ${known.length === 0 ? 'no parameters' : `parameters ${known.join(', ')} only`}`,
+        });
+      } else if (!Number.isInteger(value) || value < rule.min || value > rule.max) {
+        context.addIssue({
+          code: 'custom',
+          path: ['params', name],
+          message: `must be an integer from ${rule.min} to ${rule.max}`,
+        });
+      }
+    }
+    const { fast, slow } = request.params;
+    if (fast !== undefined && slow !== undefined && fast >= slow) {
+      context.addIssue({ code: 'custom', path: ['params', 'fast'], message: 'must be below slow' });
+    }
+    if (request.from !== undefined && request.to !== undefined && Date.parse(request.from) >= Date.parse(request.to)) {
+      context.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+    }
+  });
 export const BacktestStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export const Backtest = z.object({
   id: Uuid,

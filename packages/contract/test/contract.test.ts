@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BotCreate, DecimalString, IpAllowlistCreate, NotificationChannelCreate, SignupRequest } from '../src/index.ts';
+import {
+  BacktestCreate,
+  BotCreate,
+  DecimalString,
+  IpAllowlistCreate,
+  NotificationChannelCreate,
+  SignupRequest,
+} from '../src/index.ts';
 
 describe('BotCreate', () => {
   it('fills documented defaults: a paper bot with every agent and the platform caps', () => {
@@ -21,6 +28,38 @@ describe('BotCreate', () => {
     expect(errors({ name: 'x', symbols: ['btc/usdt'] })).toContain('symbols.0');
     expect(errors({ name: 'x', symbols: ['BTC-USDT'], mode: 'live' })).toContain('exchangeCredentialId');
     expect(errors({ name: 'x', symbols: ['BTC-USDT'], surprise: 1 })).toEqual(['']);
+  });
+});
+
+describe('BacktestCreate', () => {
+  const errors = (input: object) =>
+    BacktestCreate.safeParse({ symbols: ['BTC-USDT'], ...input }).error?.issues.map(
+      (i) => `${i.path.join('.')}: ${i.message}`,
+    ) ?? [];
+
+  it('fills defaults: the risk manager bots run, unless asked for none', () => {
+    const request = BacktestCreate.parse({ symbols: ['BTC-USDT'], strategy: 'sma-cross' });
+    expect(request).toMatchObject({ timeframe: '1h', params: {}, feeRate: 0.001, initialCashQuote: 10_000 });
+    expect(request.risk).toBe('default');
+    expect(errors({ strategy: 'balanced', risk: 'none' })).toEqual([]);
+    expect(errors({ strategy: 'balanced', risk: 'some' })).toHaveLength(1);
+  });
+
+  it('takes only the parameters a strategy has, in range, and a window that ends after it starts', () => {
+    expect(errors({ strategy: 'sma-cross', params: { fast: 5, slow: 20 } })).toEqual([]);
+    expect(errors({ strategy: 'sma-cross', params: { fast: 20, slow: 5 } })).toEqual([
+      'params.fast: must be below slow',
+    ]);
+    expect(errors({ strategy: 'sma-cross', params: { fast: 2.5 } })).toEqual([
+      'params.fast: must be an integer from 1 to 1000',
+    ]);
+    expect(errors({ strategy: 'sma-cross', params: { period: 3 } })).toEqual([
+      'params.period: sma-cross has parameters fast, slow only',
+    ]);
+    expect(errors({ strategy: 'ensemble', params: { fast: 3 } })).toEqual(['params.fast: ensemble has no parameters']);
+    expect(errors({ strategy: 'balanced', from: '2024-02-01T00:00:00.000Z', to: '2024-01-01T00:00:00.000Z' })).toEqual([
+      'to: must be after from',
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { BacktestError, type BacktestResult, runBacktest } from '@keel/core/backtest/engine.ts';
+import { backtestDocument } from '@keel/core/backtest/result-document.ts';
 import { FeatureEngine } from '@keel/core/features/feature-engine.ts';
 import { loadCandlesCsv } from '@keel/core/market/csv.ts';
 import { approveAll } from '@keel/core/risk/approve-all.ts';
@@ -12,10 +13,9 @@ import { renderBacktestReport } from '../report/backtest-report.ts';
 import { formatNumber, formatPercent } from '../report/html.ts';
 import { strategyFromOptions, strategyOptions } from '../strategy-options.ts';
 
-/** The JSON programs read: times in ms UTC, undefined metrics as null, riskEvents always (empty without risk). */
+/** The JSON programs read (core backtest/result-document.ts), every equity point; riskEvents empty without risk. */
 export function backtestJson(result: BacktestResult): string {
-  const equity = Array.from(result.equity.equity, (value, i) => [result.equity.time[i], value]);
-  return JSON.stringify({ trades: result.trades, metrics: result.metrics, equity, riskEvents: result.riskEvents });
+  return JSON.stringify(backtestDocument(result));
 }
 
 export const RISK_CHOICES = ['none', 'default'] as const;

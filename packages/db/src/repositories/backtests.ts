@@ -76,6 +76,36 @@ export function serviceBacktests(executor: Executor) {
       );
       return row === undefined ? null : backtestRow.parse(row);
     },
+    /**
+     * A running backtest's heartbeat (the touch trigger stamps updated_at) that also says whether it is still
+     * wanted: false once its owner cancelled or deleted it, and the run can stop.
+     */
+    async stillRunning(id: string): Promise<boolean> {
+      const rows = await executor.query(
+        `update public.backtests set status = status where id = $1 and status = 'running' returning id`,
+        [id],
+      );
+      return rows.length === 1;
+    },
+    /** Puts a running backtest back in the queue (its worker is shutting down): the next worker starts it afresh. */
+    async requeue(id: string): Promise<void> {
+      await executor.query(
+        `update public.backtests set status = 'queued', started_at = null where id = $1 and status = 'running'`,
+        [id],
+      );
+    },
+    /**
+     * Requeues the running backtests whose heartbeat is older than `silentMs` (their worker died); returns how many.
+     * A live worker beats far more often than that, so a running backtest is never taken from it.
+     */
+    async requeueSilent(silentMs: number): Promise<number> {
+      const rows = await executor.query(
+        `update public.backtests set status = 'queued', started_at = null
+         where status = 'running' and updated_at < now() - make_interval(secs => $1::float8 / 1000) returning id`,
+        [silentMs],
+      );
+      return rows.length;
+    },
     async finish(id: string, outcome: { metrics: Record<string, unknown> } | { error: string }): Promise<void> {
       const failed = 'error' in outcome;
       await changeOne(
