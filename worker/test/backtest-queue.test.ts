@@ -19,6 +19,7 @@ import { startBacktestQueue } from '../src/backtests/backtest-queue.ts';
 import { silentLogger, startWorker } from '../src/index.ts';
 import type { CandleSource } from '../src/market/candle-source.ts';
 import { csvCandleSource } from '../src/market/csv-source.ts';
+import { defaultDataDir } from '../src/market/data-dir.ts';
 import { claimsFor, databaseRequired, newUser, openTestDatabase, realCandleSlice, waitFor } from './harness.ts';
 
 const HOUR = 3_600_000;
@@ -170,6 +171,33 @@ describe.skipIf(!process.env.DATABASE_URL && !databaseRequired)('backtests submi
       });
     } finally {
       await queue.stop();
+    }
+  });
+
+  it('puts the backtest in hand back in the queue when its worker stops', async () => {
+    const database = db as Database;
+    const userId = await newUser(database, 'bt-stop');
+    // The whole of BTC's hourly history through the ensemble: seconds of work, so the stop lands mid-run.
+    const id = await submit(database, userId, { symbols: ['BTC-USDT'], strategy: 'ensemble' });
+    const queue = queueOn(database, csvCandleSource(defaultDataDir()));
+    let stopped = false;
+    try {
+      await waitFor('the backtest to start', async () => {
+        const backtest = await database.asUser(claimsFor(userId), (tx) => tx.backtests.get(id));
+        return backtest.status === 'running' ? true : null;
+      });
+      await queue.stop();
+      stopped = true;
+      const backtest = await database.asUser(claimsFor(userId), (tx) => tx.backtests.get(id));
+      expect(backtest).toMatchObject({ status: 'queued', startedAt: null, metrics: null });
+    } finally {
+      if (!stopped) await queue.stop();
+    }
+    const next = queueOn(database, source);
+    try {
+      expect((await finished(database, userId, id)).status).toBe('succeeded');
+    } finally {
+      await next.stop();
     }
   });
 

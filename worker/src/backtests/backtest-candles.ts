@@ -9,13 +9,7 @@
  * start warm as a live bot does on its history; the backtest trades from `from` on (runBacktest's startTradingAt).
  */
 import { FEATURE_WARMUP_CANDLES } from '@keel/core/agents/warmup.ts';
-import {
-  type Candle,
-  type CandleSeries,
-  seriesFromCandles,
-  sliceSeries,
-  TIMEFRAME_MS,
-} from '@keel/core/market/types.ts';
+import { type Candle, type CandleSeries, seriesFromCandles, TIMEFRAME_MS } from '@keel/core/market/types.ts';
 import type { Database, StoredCandle } from '@keel/db';
 import type { ColdCandleReader } from '@keel/db/cold-tier/cold-candle-reader.ts';
 import type { CandleSource } from '../market/candle-source.ts';
@@ -86,13 +80,25 @@ function refuseTooLong(symbol: string, window: BacktestWindow, candles: number):
   }
 }
 
-/** The window of a whole series the source has: the warm-up before `from`, up to `to`. */
+/**
+ * The window of a whole series the source has: the warm-up before `from`, up to `to`. A copy, not a view: the
+ * backtest's thread is handed the window, and a view would carry the whole series' buffers with it.
+ */
 function fromSourceSeries(series: CandleSeries, window: BacktestWindow): CandleSeries {
   const start = window.fromMs === null ? 0 : firstAtOrAfter(series.time, window.fromMs);
   const end = window.toMs === null ? series.length : firstAtOrAfter(series.time, window.toMs);
   const withWarmup = Math.max(0, start - WARMUP_CANDLES);
   refuseTooLong(series.symbol, window, end - withWarmup);
-  return sliceSeries(series, withWarmup, end);
+  return {
+    symbol: series.symbol,
+    length: end - withWarmup,
+    time: series.time.slice(withWarmup, end),
+    open: series.open.slice(withWarmup, end),
+    high: series.high.slice(withWarmup, end),
+    low: series.low.slice(withWarmup, end),
+    close: series.close.slice(withWarmup, end),
+    volume: series.volume.slice(withWarmup, end),
+  };
 }
 
 async function warmCandles(database: Database, symbol: string, timeframe: string, fromMs: number, toMs: number) {

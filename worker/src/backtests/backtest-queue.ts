@@ -52,6 +52,8 @@ type RunEnd = { kind: 'done'; outcome: BacktestThreadOutcome } | { kind: 'cancel
 /** The thread's outcome, or why it was stopped first. */
 function runInThread(job: BacktestJob, stillWanted: () => Promise<boolean>, maxRunMs: number, stopping: AbortSignal) {
   return new Promise<RunEnd>((resolve, reject) => {
+    // Stopped while the candles were being read: no thread, the backtest goes back to the queue.
+    if (stopping.aborted) return reject(new Error('worker stopping'));
     const thread = new Worker(THREAD_URL, { workerData: job });
     let settled = false;
     const end = (result: RunEnd | Error) => {
