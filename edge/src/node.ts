@@ -201,12 +201,19 @@ async function main(): Promise<void> {
     return;
   }
   const database = await createDatabase({ url: env.DATABASE_URL });
-  const bus = env.REDIS_URL ? redisBus({ url: env.REDIS_URL }) : inProcessBus();
+  const logger = edgeLogger({ level: env.LOG_LEVEL ?? 'info' });
+  const bus = env.REDIS_URL
+    ? redisBus({
+        url: env.REDIS_URL,
+        // Messages this edge never got (a gap in a publisher's sequence), or an entry that is not a bus message.
+        onHandlerError: (error) => logger.warn({ error: String(error) }, 'stream bus: delivery problem'),
+      })
+    : inProcessBus();
   let edge: RunningEdge;
   try {
     await database.migrate();
     if (!env.REDIS_URL) console.warn('REDIS_URL is not set: the stream carries nothing from a separate worker process');
-    edge = await startEdge({ database, bus, hostname: env.API_HOST ?? '0.0.0.0' });
+    edge = await startEdge({ database, bus, logger, hostname: env.API_HOST ?? '0.0.0.0' });
   } catch (error) {
     await Promise.allSettled([bus.close(), database.close()]);
     // Configuration mistakes are one clear line; anything else keeps its stack for the operator.

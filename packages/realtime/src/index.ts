@@ -3,6 +3,7 @@ export { type InProcessBusOptions, inProcessBus } from './in-process-bus.ts';
 export { DEFAULT_STREAM_KEY, type RedisBusOptions, redisBus } from './redis-bus.ts';
 export {
   type StreamBus,
+  StreamGapError,
   type StreamHandler,
   type StreamMessage,
   StreamMessageDroppedError,

@@ -10,13 +10,15 @@
  * - Once each: a publisher may send an entry twice (a batch resent after a lost reply, or its recent messages after
  *   a restart); an entry whose publisher sequence number is not above the last one read from that publisher is
  *   skipped. Each publisher's entries are in the stream in its order, so this drops repeats and nothing else.
+ * - Never silently short: a jump in a publisher's sequence numbers (the stream trimmed entries this reader had not
+ *   read yet, or the publisher dropped them) is reported as a StreamGapError through onError.
  * - From now on: each subscription starts after the stream's last entry when it was made (XREVRANGE), so it never
  *   gets what was published before, even when the loop is behind.
  */
 import { StreamMessage } from '@keel/contract';
 import type { Redis } from 'ioredis';
 import { beforeRetry, serverRunId } from './redis-connection.ts';
-import { deliver, type StreamHandler } from './stream-bus.ts';
+import { deliver, StreamGapError, type StreamHandler } from './stream-bus.ts';
 import { compareStreamIds, STREAM_START_ID } from './stream-ids.ts';
 
 export interface StreamReaderOptions {
@@ -119,9 +121,13 @@ export function streamReader(options: StreamReaderOptions): StreamReader {
     serverUnverified = false;
   }
 
-  function isRepeat(entry: Entry): boolean {
+  /**
+   * The entry's place in its publisher's sequence: 'repeat' when it was read already, else how many of that
+   * publisher's messages came between the last one read and it (0 when none: the stream is contiguous per publisher).
+   */
+  function sequencePlace(entry: Entry): 'repeat' | number {
     const last = lastSeqByPublisher.get(entry.publisherId);
-    if (last !== undefined && entry.seq <= last) return true;
+    if (last !== undefined && entry.seq <= last) return 'repeat';
     if (entry.publisherId !== lastPublisherId) {
       // Least recently heard first in the map: a publisher still talking is never the one forgotten.
       lastSeqByPublisher.delete(entry.publisherId);
@@ -131,7 +137,7 @@ export function streamReader(options: StreamReaderOptions): StreamReader {
       lastPublisherId = entry.publisherId;
     }
     lastSeqByPublisher.set(entry.publisherId, entry.seq);
-    return false;
+    return last === undefined ? 0 : entry.seq - last - 1;
   }
 
   function handle(id: string, fields: string[]): void {
@@ -140,7 +146,9 @@ export function streamReader(options: StreamReaderOptions): StreamReader {
       onError(new Error(`stream entry ${id} is not a bus message (fields ${fields.filter((_, i) => i % 2 === 0)})`));
       return;
     }
-    if (isRepeat(entry)) return;
+    const place = sequencePlace(entry);
+    if (place === 'repeat') return;
+    if (place > 0) onError(new StreamGapError(place, entry.publisherId));
     const subscriptions = subscribers.get(entry.userId);
     if (subscriptions === undefined) return;
     const handlers: StreamHandler[] = [];

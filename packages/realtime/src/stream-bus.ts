@@ -49,6 +49,22 @@ export class StreamMessageDroppedError extends Error {
   }
 }
 
+/**
+ * Messages a reader never got: a publisher's sequence numbers jumped, because the stream was trimmed past entries
+ * before this reader read them (it fell further behind than the stream keeps), or the publisher dropped them from
+ * its queue (reported there too). Reported through the bus's onHandlerError; delivery goes on with the next one.
+ */
+export class StreamGapError extends Error {
+  readonly missed: number;
+  constructor(missed: number, publisherId: string) {
+    super(
+      `stream: ${missed} message(s) of publisher ${publisherId} never reached this reader (trimmed before it read them, or dropped by the publisher)`,
+    );
+    this.name = 'StreamGapError';
+    this.missed = missed;
+  }
+}
+
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Validates a publish: a user id and a StreamMessage; returns the message's JSON text. */

@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { redisBus, type StreamBus, type StreamMessage, StreamMessageDroppedError } from '../src/index.ts';
+import {
+  redisBus,
+  type StreamBus,
+  StreamGapError,
+  type StreamMessage,
+  StreamMessageDroppedError,
+} from '../src/index.ts';
 import { type PrivateRedis, type PrivateRedisOptions, privateRedis } from './private-redis.ts';
 
 function numbered(i: number): StreamMessage {
@@ -199,7 +205,8 @@ describeWithRedis('Redis stream bus through Redis outages', () => {
     await start();
     const dropReports: number[] = [];
     const worker = bus({ maxQueuedMessages: 100, onDrop: (dropped) => dropReports.push(dropped) });
-    const edge = bus();
+    const readerErrors: unknown[] = [];
+    const edge = bus({ onHandlerError: (error) => readerErrors.push(error) });
     const user = randomUUID();
     const received: number[] = [];
     edge.subscribe(user, (message) => received.push(numberOf(message)));
@@ -222,5 +229,43 @@ describeWithRedis('Redis stream bus through Redis outages', () => {
     const deadline = Date.now() + 5_000;
     while (dropReports.reduce((sum, n) => sum + n, 0) < 150 && Date.now() < deadline) await sleep(50);
     expect(dropReports.reduce((sum, n) => sum + n, 0)).toBe(150);
+    // The reading side says so too: the publisher's sequence jumped by the 150 it never got.
+    expect(readerErrors).toHaveLength(1);
+    expect(readerErrors[0]).toBeInstanceOf(StreamGapError);
+    expect((readerErrors[0] as StreamGapError).missed).toBe(150);
+  });
+
+  it('reports entries trimmed from the stream before the reader read them, and delivers the rest', async () => {
+    await start();
+    const readerErrors: unknown[] = [];
+    const edge = bus({ onHandlerError: (error) => readerErrors.push(error) });
+    const user = randomUUID();
+    const received: number[] = [];
+    edge.subscribe(user, (message) => received.push(numberOf(message)));
+    await edge.ready();
+    // A publisher's entries as the writer adds them, with 3..6 gone (MAXLEN trimmed them while the reader lagged).
+    const raw = new Redis(redis.url);
+    try {
+      for (const seq of [1, 2, 7, 8]) {
+        await raw.xadd(
+          streamKey,
+          '*',
+          'u',
+          user,
+          'p',
+          'publisher-a',
+          's',
+          String(seq),
+          'm',
+          JSON.stringify(numbered(seq)),
+        );
+      }
+    } finally {
+      raw.disconnect();
+    }
+    await waitFor(received, 4);
+    await quietPeriod();
+    expect(received).toEqual([1, 2, 7, 8]);
+    expect(readerErrors.map((error) => (error as StreamGapError).missed)).toEqual([4]);
   });
 });
