@@ -4,6 +4,7 @@ import type { Backtest as BacktestRow } from '@keel/db';
 import type { z } from 'zod';
 import type { EdgeApp } from '../http/context.ts';
 import { pageOf, rowsNeeded } from '../http/pagination.ts';
+import { conflict } from '../http/problem.ts';
 import {
   IdParam,
   json,
@@ -15,6 +16,9 @@ import {
   USER_PROBLEMS,
   userRoute,
 } from '../http/route-kit.ts';
+
+/** A user's backtests queued or running at once: the worker runs them one at a time per process, for everyone. */
+export const MAX_PENDING_BACKTESTS = 10;
 
 function backtestView(row: BacktestRow): z.infer<typeof Backtest> {
   return {
@@ -40,11 +44,21 @@ export function registerBacktestRoutes(app: EdgeApp, kit: RouteKit): void {
       path: '/v1/backtests',
       tags,
       summary: 'Submit a backtest (queued; the worker runs it)',
+      description:
+        `At most ${MAX_PENDING_BACKTESTS} of a user's backtests wait or run at once (the queue is shared by every ` +
+        'user): one more is refused with 409 until one finishes or is cancelled.',
       request: jsonBody(BacktestCreate),
-      responses: { 202: one, ...problems(...USER_PROBLEMS) },
+      responses: { 202: one, ...problems(...USER_PROBLEMS, 409) },
     }),
     async (c) => {
-      const row = await kit.asUser(c, (tx) => tx.backtests.queue({ params: c.req.valid('json') }));
+      const row = await kit.asUser(c, (tx) =>
+        tx.backtests.queueWithin({ params: c.req.valid('json') }, MAX_PENDING_BACKTESTS),
+      );
+      if (row === null) {
+        throw conflict(
+          `you have ${MAX_PENDING_BACKTESTS} backtests queued or running: wait for one to finish, or cancel one`,
+        );
+      }
       return c.json(backtestView(row), 202);
     },
   );

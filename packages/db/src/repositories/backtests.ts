@@ -50,6 +50,25 @@ export function userBacktests(executor: Executor, userId: string) {
       );
       return backtestRow.parse(row);
     },
+    /**
+     * Queues the backtest unless the user has `maxPending` queued or running already (null then): the queue is
+     * shared by every user, and one must not fill it. The count and the insert hold the user's advisory lock, so
+     * concurrent submissions cannot both pass at the last free place.
+     */
+    async queueWithin(input: NewBacktest, maxPending: number): Promise<Backtest | null> {
+      const valid = parseInput(newBacktest, input, 'backtest');
+      await executor.query(`select pg_advisory_xact_lock(hashtextextended('keel.backtests.pending:' || $1, 0))`, [
+        userId,
+      ]);
+      const [row] = await executor.query(
+        `insert into public.backtests (user_id, bot_id, params)
+         select $1, $2, $3::text::jsonb
+         where (select count(*) from public.backtests where user_id = $1 and status in ('queued', 'running')) < $4
+         returning ${COLUMNS}`,
+        [userId, valid.botId ?? null, json(valid.params), maxPending],
+      );
+      return row === undefined ? null : backtestRow.parse(row);
+    },
     async cancel(id: string): Promise<void> {
       await changeOne(
         executor,
