@@ -582,6 +582,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           cold: options.coldCandles === undefined ? coldCandlesFromEnv(env) : options.coldCandles,
           modelsDir: options.modelsDir ?? null,
           logger,
+          metrics,
         });
   scheduleHeartbeat();
   schedule();

@@ -20,6 +20,7 @@ import { silentLogger, startWorker } from '../src/index.ts';
 import type { CandleSource } from '../src/market/candle-source.ts';
 import { csvCandleSource } from '../src/market/csv-source.ts';
 import { defaultDataDir } from '../src/market/data-dir.ts';
+import { createWorkerMetrics, type WorkerMetrics } from '../src/observability/metrics.ts';
 import { claimsFor, databaseRequired, newUser, openTestDatabase, realCandleSlice, waitFor } from './harness.ts';
 
 const HOUR = 3_600_000;
@@ -54,7 +55,11 @@ async function finished(database: Database, userId: string, id: string): Promise
 }
 
 /** The queue as the worker runs it, on `candles`, polling fast. */
-function queueOn(database: Database, candles: CandleSource, extra: { maxRunMs?: number; silentMs?: number } = {}) {
+function queueOn(
+  database: Database,
+  candles: CandleSource,
+  extra: { maxRunMs?: number; silentMs?: number; metrics?: WorkerMetrics } = {},
+) {
   return startBacktestQueue({
     database,
     source: candles,
@@ -64,6 +69,15 @@ function queueOn(database: Database, candles: CandleSource, extra: { maxRunMs?: 
     pollMs: 50,
     ...extra,
   });
+}
+
+/** keel_backtests_total by outcome, the outcomes counted only. */
+async function outcomes(metrics: WorkerMetrics): Promise<Record<string, number>> {
+  const counted: Record<string, number> = {};
+  for (const { labels, value } of (await metrics.backtests.get()).values) {
+    if (value > 0) counted[String(labels.outcome)] = value;
+  }
+  return counted;
 }
 
 const noCandles: CandleSource = { description: 'a live source (no history)', candles: () => null };
@@ -136,7 +150,8 @@ describe.skipIf(!process.env.DATABASE_URL && !databaseRequired)('backtests submi
       strategy: 'sma-cross',
       params: { fast: 50, slow: 20 },
     });
-    const queue = queueOn(database, source);
+    const metrics = createWorkerMetrics();
+    const queue = queueOn(database, source, { metrics });
     try {
       const ran = await finished(database, userId, ensemble);
       expect(ran.status).toBe('succeeded');
@@ -154,6 +169,10 @@ describe.skipIf(!process.env.DATABASE_URL && !databaseRequired)('backtests submi
         status: 'failed',
         error: expect.stringMatching(/not valid: params\.fast: must be below slow/),
       });
+      expect(await outcomes(metrics)).toEqual({ succeeded: 1, failed: 3 });
+      expect((await metrics.backtestDuration.get()).values.find((v) => v.metricName?.endsWith('_count'))?.value).toBe(
+        1,
+      );
     } finally {
       await queue.stop();
     }
@@ -163,12 +182,14 @@ describe.skipIf(!process.env.DATABASE_URL && !databaseRequired)('backtests submi
     const database = db as Database;
     const userId = await newUser(database, 'bt-limit');
     const id = await submit(database, userId, { symbols: ['BTC-USDT'], strategy: 'ensemble' });
-    const queue = queueOn(database, source, { maxRunMs: 1 });
+    const metrics = createWorkerMetrics();
+    const queue = queueOn(database, source, { maxRunMs: 1, metrics });
     try {
       expect(await finished(database, userId, id)).toMatchObject({
         status: 'failed',
         error: expect.stringMatching(/^stopped after/),
       });
+      expect(await outcomes(metrics)).toEqual({ 'timed-out': 1 });
     } finally {
       await queue.stop();
     }
@@ -179,7 +200,8 @@ describe.skipIf(!process.env.DATABASE_URL && !databaseRequired)('backtests submi
     const userId = await newUser(database, 'bt-stop');
     // The whole of BTC's hourly history through the ensemble: seconds of work, so the stop lands mid-run.
     const id = await submit(database, userId, { symbols: ['BTC-USDT'], strategy: 'ensemble' });
-    const queue = queueOn(database, csvCandleSource(defaultDataDir()));
+    const metrics = createWorkerMetrics();
+    const queue = queueOn(database, csvCandleSource(defaultDataDir()), { metrics });
     let stopped = false;
     try {
       await waitFor('the backtest to start', async () => {
@@ -190,6 +212,7 @@ describe.skipIf(!process.env.DATABASE_URL && !databaseRequired)('backtests submi
       stopped = true;
       const backtest = await database.asUser(claimsFor(userId), (tx) => tx.backtests.get(id));
       expect(backtest).toMatchObject({ status: 'queued', startedAt: null, metrics: null });
+      expect(await outcomes(metrics)).toEqual({ requeued: 1 });
     } finally {
       if (!stopped) await queue.stop();
     }

@@ -15,6 +15,7 @@ import type { ColdCandleReader } from '@keel/db/cold-tier/cold-candle-reader.ts'
 import { agentTolerance } from '../bots/risk-tolerance.ts';
 import type { Logger } from '../logger.ts';
 import type { CandleSource } from '../market/candle-source.ts';
+import type { BacktestOutcome, WorkerMetrics } from '../observability/metrics.ts';
 import { BacktestDataError, backtestCandles } from './backtest-candles.ts';
 import type { BacktestJob } from './backtest-job.ts';
 import type { BacktestThreadOutcome } from './backtest-thread.ts';
@@ -33,6 +34,8 @@ export interface BacktestQueueOptions {
   maxRunMs?: number;
   /** A running backtest not stamped for this long lost its worker and is run again; default 60 s. */
   silentMs?: number;
+  /** Where outcomes and durations are counted (keel_backtests_total, keel_backtest_duration_seconds). */
+  metrics?: Pick<WorkerMetrics, 'backtests' | 'backtestDuration'>;
 }
 
 export interface BacktestQueue {
@@ -105,8 +108,11 @@ export function startBacktestQueue(options: BacktestQueueOptions): BacktestQueue
     }
   }
 
-  async function fail(backtest: Backtest, error: string): Promise<void> {
+  const count = (outcome: BacktestOutcome) => options.metrics?.backtests.inc({ outcome });
+
+  async function fail(backtest: Backtest, error: string, outcome: BacktestOutcome = 'failed'): Promise<void> {
     logger.info({ backtestId: backtest.id, userId: backtest.userId, error }, 'backtest failed');
+    count(outcome);
     await finish(backtest.id, { error });
   }
 
@@ -156,17 +162,23 @@ export function startBacktestQueue(options: BacktestQueueOptions): BacktestQueue
     } catch (error) {
       if (!stopping.signal.aborted) throw error;
       await database.asService((tx) => tx.backtests.requeue(backtest.id));
+      count('requeued');
       logger.info({ backtestId: backtest.id }, 'backtest put back in the queue: the worker is stopping');
       return;
     }
     if (end.kind === 'cancelled') {
+      count('cancelled');
       logger.info({ backtestId: backtest.id }, 'backtest cancelled by its owner: run stopped');
       return;
     }
-    if (end.kind === 'timed-out') return fail(backtest, `stopped after ${maxRunMs / 1000} s: narrow from/to`);
+    if (end.kind === 'timed-out') {
+      return fail(backtest, `stopped after ${maxRunMs / 1000} s: narrow from/to`, 'timed-out');
+    }
     if (!end.outcome.ok) return fail(backtest, end.outcome.error);
     await finish(backtest.id, { metrics: end.outcome.result as Record<string, unknown> });
-    const seconds = Math.round(performance.now() - started) / 1000;
+    const seconds = (performance.now() - started) / 1000;
+    count('succeeded');
+    options.metrics?.backtestDuration.observe(seconds);
     logger.info({ backtestId: backtest.id, userId: backtest.userId, seconds }, 'backtest succeeded');
   }
 

@@ -15,6 +15,9 @@ export const DECISION_LATENCY_BUCKETS_SECONDS = [
 
 export type NotificationOutcome = 'sent' | 'failed' | 'dropped';
 
+/** How a backtest this worker took ended (backtests/backtest-queue.ts). */
+export type BacktestOutcome = 'succeeded' | 'failed' | 'timed-out' | 'cancelled' | 'requeued';
+
 /** How one refresh of a signal provider's API went (worker/src/signals/polled-http-signals.ts). */
 export type SignalPollOutcome = 'ok' | 'timeout' | 'unreachable' | 'rate-limited' | 'http-error' | 'bad-answer';
 
@@ -87,6 +90,20 @@ export function createWorkerMetrics() {
         "Refreshes of the signal providers' APIs, by provider (fear_greed, coingecko, whale_alert, etherscan) and " +
         'outcome (ok, timeout, unreachable, rate-limited, http-error, bad-answer).',
       labelNames: ['provider', 'outcome'] as const,
+      registers: [registry],
+    }),
+    backtests: new Counter({
+      name: 'keel_backtests_total',
+      help:
+        'Backtests users submitted that this worker took, by outcome (succeeded, failed, timed-out, cancelled, ' +
+        'requeued: put back in the queue as the worker stopped).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    backtestDuration: new Histogram({
+      name: 'keel_backtest_duration_seconds',
+      help: 'Wall time of a backtest that ran to a result, candles read included.',
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
       registers: [registry],
     }),
     /** `signal` had a value its source observed at `observedAtMs` (signals/polled-http-signals.ts). */
