@@ -10,6 +10,7 @@
  * of years of minutes.
  */
 
+import type { Candle } from '@keel/core/market/types.ts';
 import type { CandleRangeOptions, StoredCandle } from '@keel/db';
 import type { ColdCandleReader } from '@keel/db/cold-tier/cold-candle-reader.ts';
 
@@ -168,14 +169,8 @@ export function pageOf(request: CandleHistoryRequest, merged: readonly StoredCan
   return request.fromMs === undefined ? merged.slice(-request.limit) : merged.slice(0, request.limit);
 }
 
-function storedCandle(candle: {
-  time: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-}) {
+/** A cold-tier candle as the warm tier's rows are shaped. */
+function storedCandle(candle: Candle): StoredCandle {
   return {
     openTime: candle.time,
     open: candle.open,
