@@ -10,7 +10,6 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
-import { secureHeaders } from 'hono/secure-headers';
 import { accessTokens } from './auth/access-tokens.ts';
 import { authenticate, knownSessionRateLimitKey, requireScope } from './auth/authenticate.ts';
 import { invalidateOnWrite } from './cache/invalidate-on-write.ts';
@@ -75,23 +74,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   app.onError(onError);
   app.notFound(onNotFound);
   app.use('*', requestContextMiddleware(deps));
-  // A JSON API's headers: the document-only ones (COOP, Origin-Agent-Cluster, legacy X-* switches) are left out.
-  app.use(
-    '*',
-    secureHeaders({
-      crossOriginResourcePolicy: 'same-site',
-      crossOriginOpenerPolicy: false,
-      originAgentCluster: false,
-      referrerPolicy: 'no-referrer',
-      // Nothing here sets X-Powered-By: deleting it from every answer is a wasted header lookup.
-      removePoweredBy: false,
-      xDnsPrefetchControl: false,
-      xDownloadOptions: false,
-      xFrameOptions: 'DENY',
-      xPermittedCrossDomainPolicies: false,
-      xXssProtection: false,
-    }),
-  );
+  // Security headers are on every answer through the request context's header plan (http/response-headers.ts).
   const corsForDashboard = cors({
     origin: (origin) => (config.dashboardOrigin !== null && origin === config.dashboardOrigin ? origin : null),
     allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],

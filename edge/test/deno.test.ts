@@ -101,7 +101,11 @@ suite('the edge under Deno (smoke)', () => {
     const { access_token: token } = await login.json();
     const bot = await post('/v1/bots', { name: 'deno bot', symbols: ['BTC-USDT'] }, token);
     expect(bot.status).toBe(201);
-    const list = await (await fetch(`${base}/v1/bots`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const listed = await fetch(`${base}/v1/bots`, { headers: { authorization: `Bearer ${token}` } });
+    for (const header of ['x-request-id', 'x-frame-options', 'strict-transport-security', 'ratelimit']) {
+      expect(listed.headers.get(header), header).toBeTruthy();
+    }
+    const list = await listed.json();
     expect(list.items.map((b: { name: string }) => b.name)).toEqual(['deno bot']);
     const bad = await post('/v1/bots', { name: 'x', symbols: 'nope' }, token);
     expect(bad.status).toBe(400);

@@ -1,6 +1,9 @@
 /** Limits and protection: rate limits trip and recover, security headers, CORS for the dashboard only, request ids. */
+import { inProcessBus } from '@keel/realtime';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeTestDatabase, harness, json, signUp } from './harness.ts';
+import { startEdge } from '../src/node.ts';
+import { silentLogger } from '../src/ports.ts';
+import { closeTestDatabase, harness, json, signUp, TEST_JWT_SECRET } from './harness.ts';
 
 afterAll(closeTestDatabase);
 
@@ -116,6 +119,77 @@ describe('headers', () => {
       headers: { 'x-request-id': 'bad id with spaces and $(quotes)' },
     });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('puts the planned headers on every kind of answer: JSON, problem, empty, HTML, and CORS', async () => {
+    const h = await harness({
+      config: { rateLimits: { perIp: 1000, perPrincipal: 0, authPerIp: 0, windowMs: WINDOW_MS } },
+    });
+    const user = await signUp(h);
+    const bot = await json<{ id: string }>(
+      await h.request('POST', '/v1/bots', {
+        token: user.token,
+        body: { name: 'headers', exchange: 'binance', symbols: ['BTC-USDT'], timeframe: '1h' },
+      }),
+    );
+    const answers = {
+      json: await h.request('GET', '/v1/portfolio', { token: user.token }),
+      problem: await h.request('GET', '/v1/bots/00000000-0000-4000-8000-000000000000', { token: user.token }),
+      empty: await h.request('DELETE', `/v1/bots/${bot.id}`, { token: user.token }),
+      html: await h.request('GET', '/v1/docs'),
+      cors: await h.request('GET', '/v1/portfolio', {
+        token: user.token,
+        headers: { origin: 'https://app.keel.test' },
+      }),
+    };
+    expect(Object.fromEntries(Object.entries(answers).map(([kind, r]) => [kind, r.status]))).toEqual({
+      json: 200,
+      problem: 404,
+      empty: 204,
+      html: 200,
+      cors: 200,
+    });
+    for (const [kind, response] of Object.entries(answers)) {
+      expect(response.headers.get('x-request-id'), kind).toMatch(/^[0-9a-f-]{36}$/);
+      expect(response.headers.get('x-frame-options'), kind).toBe('DENY');
+      expect(response.headers.get('referrer-policy'), kind).toBe('no-referrer');
+      expect(response.headers.get('ratelimit'), kind).toMatch(/^limit=1000, remaining=\d+, reset=\d+$/);
+    }
+    expect(answers.json.headers.get('content-type')).toBe('application/json');
+    expect(answers.problem.headers.get('content-type')).toContain('application/problem+json');
+    // An answer's own header wins over the plan: the reference page keeps its own Content-Security-Policy.
+    expect(answers.html.headers.get('content-security-policy')).toContain("default-src 'none'");
+    // Hono's CORS middleware sets its headers before the handler builds the answer: they must survive jsonAnswer().
+    expect(answers.cors.headers.get('access-control-allow-origin')).toBe('https://app.keel.test');
+    expect(answers.cors.headers.get('vary')).toBe('Origin');
+    expect(answers.cors.headers.get('access-control-expose-headers')).toContain('x-request-id');
+  });
+
+  it('answers JSON over @hono/node-server with every planned header (its plain-header fast path)', async () => {
+    const h = await harness();
+    const user = await signUp(h);
+    const edge = await startEdge({
+      database: h.deps.database,
+      bus: inProcessBus(),
+      env: { JWT_SECRET: TEST_JWT_SECRET, PASSWORD_SCRYPT_COST: '10' },
+      port: 0,
+      keyTransport: h.deps.keyTransport,
+      logger: silentLogger,
+    });
+    try {
+      const response = await fetch(`${edge.url}/v1/portfolio`, {
+        headers: { authorization: `Bearer ${user.token}`, 'x-request-id': 'node-path.1' },
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ equityQuote: '0', runningBots: 0 });
+      expect(response.headers.get('x-request-id')).toBe('node-path.1');
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(response.headers.get('strict-transport-security')).toBe('max-age=15552000; includeSubDomains');
+      expect(response.headers.get('cross-origin-resource-policy')).toBe('same-site');
+      expect(response.headers.get('ratelimit-policy')).toMatch(/^\d+;w=\d+$/);
+    } finally {
+      await edge.close();
+    }
   });
 
   it('allows CORS for the dashboard origin only', async () => {

@@ -14,6 +14,8 @@ export interface AppVariables {
   principal: Principal;
   /** The per-principal rate-limit key already counted for this request (by ipRateLimit), if any. */
   rateLimitedKey: string | undefined;
+  /** The answer's headers, set as it is built (http/response-headers.ts). */
+  responseHeaders: Record<string, string>;
 }
 
 export type AppEnv = { Variables: AppVariables };

@@ -1,12 +1,14 @@
 /**
  * First middleware of every request: a request id (the client's X-Request-Id when it is a sane token, otherwise a
- * new uuid) on the response and on every log line, the client's address, and one access-log line per request
+ * new uuid) on the response and on every log line, the client's address, the answer's planned headers
+ * (response-headers.ts: request id, security headers, rate-limit state), and one access-log line per request
  * (successful reads at debug level).
  */
 import type { MiddlewareHandler } from 'hono';
 import type { EdgeDeps, Logger } from '../ports.ts';
 import { clientAddress } from './client-address.ts';
 import type { AppEnv } from './context.ts';
+import { finishHeaderPlan, startHeaderPlan } from './response-headers.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -47,10 +49,9 @@ export function requestContextMiddleware(deps: EdgeDeps): MiddlewareHandler<AppE
     c.set('requestId', requestId);
     c.set('clientIp', clientIp);
     c.set('logger', lazyChildLogger(deps.logger, { requestId }));
+    startHeaderPlan(c, requestId);
     await next();
-    // On the response's own headers, not c.header(): after the handler, c.header() rebuilds the response around
-    // a stream of its body, which takes @hono/node-server off its one-write fast path (measured: ~25% of a request).
-    c.res.headers.set('x-request-id', requestId);
+    finishHeaderPlan(c);
     const principal = c.get('principal') as AppEnv['Variables']['principal'] | undefined;
     const log = isQuietRead(c.req.method, c.res.status) ? deps.logger.debug : deps.logger.info;
     log.call(

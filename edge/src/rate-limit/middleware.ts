@@ -6,16 +6,18 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../http/context.ts';
 import { ProblemError } from '../http/problem.ts';
+import { planHeader } from '../http/response-headers.ts';
 import type { EdgeDeps } from '../ports.ts';
 import type { RateLimitDecision } from './sliding-window.ts';
 
 /** The IETF RateLimit fields (draft-ietf-httpapi-ratelimit-headers): two headers instead of four. */
 function setHeaders(c: Context<AppEnv>, decision: RateLimitDecision, windowMs: number): void {
-  c.header(
+  planHeader(
+    c,
     'ratelimit',
     `limit=${decision.limit}, remaining=${decision.remaining}, reset=${Math.ceil(decision.resetMs / 1000)}`,
   );
-  c.header('ratelimit-policy', `${decision.limit};w=${Math.round(windowMs / 1000)}`);
+  planHeader(c, 'ratelimit-policy', `${decision.limit};w=${Math.round(windowMs / 1000)}`);
 }
 
 /** Counts one hit on `key` (null when a limit of 0 turns the check off). */

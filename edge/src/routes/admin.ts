@@ -8,6 +8,7 @@ import type { PlatformOverview, PlatformSettings } from '@keel/db';
 import type { z } from 'zod';
 import { adminRoute } from '../auth/administrators-only.ts';
 import { type EdgeApp, requestContext } from '../http/context.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import { component, json, problems, type RouteKit, toIso, USER_PROBLEMS } from '../http/route-kit.ts';
 
 function overviewView(overview: PlatformOverview, platform: PlatformSettings): z.infer<typeof AdminOverview> {
@@ -45,7 +46,7 @@ export function registerAdminRoutes(app: EdgeApp, kit: RouteKit): void {
         async (tx) => [await tx.platformOverview.get(), await tx.platform.get()] as const,
         { ...requestContext(c), actorId: c.get('principal').userId },
       );
-      return c.json(overviewView(overview, platform), 200);
+      return jsonAnswer(c, overviewView(overview, platform), 200);
     },
   );
 }

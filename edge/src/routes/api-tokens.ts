@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { type Scope, scopeFromDatabase, scopeToDatabase } from '../auth/principal.ts';
 import type { EdgeApp } from '../http/context.ts';
 import { pageOf } from '../http/pagination.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import {
   IdParam,
   json,
@@ -49,7 +50,7 @@ export function registerApiTokenRoutes(app: EdgeApp, kit: RouteKit): void {
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
       const rows = await kit.asUser(c, (tx) => tx.apiTokens.list());
-      return c.json(pageOf(rows.map(tokenView), limit, cursor), 200);
+      return jsonAnswer(c, pageOf(rows.map(tokenView), limit, cursor), 200);
     },
   );
 
@@ -71,7 +72,7 @@ export function registerApiTokenRoutes(app: EdgeApp, kit: RouteKit): void {
           ...(input.expiresAt ? { expiresAt: new Date(input.expiresAt) } : {}),
         }),
       );
-      return c.json({ ...tokenView(created.apiToken), token: created.token }, 201);
+      return jsonAnswer(c, { ...tokenView(created.apiToken), token: created.token }, 201);
     },
   );
 

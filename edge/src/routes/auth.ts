@@ -15,6 +15,7 @@ import type { AccessTokens } from '../auth/access-tokens.ts';
 import { AccountExistsError, selfHostedSessions, WrongPasswordError } from '../auth/sessions.ts';
 import type { AppContext, EdgeApp } from '../http/context.ts';
 import { conflict, forbidden, ProblemError } from '../http/problem.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import { json, jsonBody, problems, type RouteKit } from '../http/route-kit.ts';
 import { ipRateLimit } from '../rate-limit/middleware.ts';
 
@@ -55,7 +56,7 @@ export function registerAuthRoutes(app: EdgeApp, kit: RouteKit, tokens: AccessTo
     }),
     async (c) => {
       try {
-        return c.json(await sessions.signup(c.req.valid('json'), origin(c)), 200);
+        return jsonAnswer(c, await sessions.signup(c.req.valid('json'), origin(c)), 200);
       } catch (error) {
         if (error instanceof AccountExistsError) throw conflict(error.message);
         throw error;
@@ -72,7 +73,7 @@ export function registerAuthRoutes(app: EdgeApp, kit: RouteKit, tokens: AccessTo
       request: jsonBody(LoginRequest),
       responses: { 200: json(TokenResponse, 'Signed in'), ...problems(401, 501) },
     }),
-    async (c) => c.json(await sessions.login(c.req.valid('json'), origin(c)), 200),
+    async (c) => jsonAnswer(c, await sessions.login(c.req.valid('json'), origin(c)), 200),
   );
 
   app.openapi(
@@ -85,7 +86,7 @@ export function registerAuthRoutes(app: EdgeApp, kit: RouteKit, tokens: AccessTo
       request: jsonBody(RefreshRequest),
       responses: { 200: json(TokenResponse, 'New tokens'), ...problems(401, 501) },
     }),
-    async (c) => c.json(await sessions.refresh(c.req.valid('json').refresh_token, origin(c)), 200),
+    async (c) => jsonAnswer(c, await sessions.refresh(c.req.valid('json').refresh_token, origin(c)), 200),
   );
 
   app.openapi(
@@ -126,7 +127,7 @@ export function registerAuthRoutes(app: EdgeApp, kit: RouteKit, tokens: AccessTo
           { userId: principal.userId, currentPassword: body.current_password, newPassword: body.new_password },
           origin(c),
         );
-        return c.json(session, 200);
+        return jsonAnswer(c, session, 200);
       } catch (error) {
         if (error instanceof WrongPasswordError) throw forbidden(error.message);
         throw error;

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { EdgeApp } from '../http/context.ts';
 import { pageOf, rowsNeeded } from '../http/pagination.ts';
 import { conflict } from '../http/problem.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import {
   IdParam,
   json,
@@ -59,7 +60,7 @@ export function registerBacktestRoutes(app: EdgeApp, kit: RouteKit): void {
           `you have ${MAX_PENDING_BACKTESTS} backtests queued or running: wait for one to finish, or cancel one`,
         );
       }
-      return c.json(backtestView(row), 202);
+      return jsonAnswer(c, backtestView(row), 202);
     },
   );
 
@@ -77,7 +78,7 @@ export function registerBacktestRoutes(app: EdgeApp, kit: RouteKit): void {
       const { fetch } = rowsNeeded(limit, cursor);
       const rows = await kit.asUser(c, (tx) => tx.backtests.list({ limit: fetch }));
       const page = pageOf(rows, limit, cursor);
-      return c.json({ items: page.items.map(backtestView), nextCursor: page.nextCursor }, 200);
+      return jsonAnswer(c, { items: page.items.map(backtestView), nextCursor: page.nextCursor }, 200);
     },
   );
 
@@ -90,7 +91,8 @@ export function registerBacktestRoutes(app: EdgeApp, kit: RouteKit): void {
       request: { params: IdParam },
       responses: { 200: one, ...problems(...USER_PROBLEMS, 404) },
     }),
-    async (c) => c.json(backtestView(await kit.asUser(c, (tx) => tx.backtests.get(c.req.valid('param').id))), 200),
+    async (c) =>
+      jsonAnswer(c, backtestView(await kit.asUser(c, (tx) => tx.backtests.get(c.req.valid('param').id))), 200),
   );
 
   app.openapi(
@@ -108,7 +110,7 @@ export function registerBacktestRoutes(app: EdgeApp, kit: RouteKit): void {
         await tx.backtests.cancel(id);
         return tx.backtests.get(id);
       });
-      return c.json(backtestView(row), 200);
+      return jsonAnswer(c, backtestView(row), 200);
     },
   );
 }

@@ -8,6 +8,7 @@ import type { Bot as BotRow, NewBot } from '@keel/db';
 import type { EdgeApp } from '../http/context.ts';
 import { pageOf } from '../http/pagination.ts';
 import { fieldErrors } from '../http/problem.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import {
   IdParam,
   json,
@@ -83,7 +84,7 @@ export function registerBotRoutes(app: EdgeApp, kit: RouteKit): void {
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
       const rows = await kit.asUser(c, (tx) => tx.bots.list());
-      return c.json(pageOf(rows.map(botView), limit, cursor), 200);
+      return jsonAnswer(c, pageOf(rows.map(botView), limit, cursor), 200);
     },
   );
 
@@ -98,7 +99,7 @@ export function registerBotRoutes(app: EdgeApp, kit: RouteKit): void {
     }),
     async (c) => {
       const row = await kit.asUser(c, (tx) => tx.bots.create(newBotRow(c.req.valid('json'))));
-      return c.json(botView(row), 201);
+      return jsonAnswer(c, botView(row), 201);
     },
   );
 
@@ -111,7 +112,7 @@ export function registerBotRoutes(app: EdgeApp, kit: RouteKit): void {
       request: { params: IdParam },
       responses: { 200: one, ...problems(...USER_PROBLEMS, 404) },
     }),
-    async (c) => c.json(botView(await kit.asUser(c, (tx) => tx.bots.get(c.req.valid('param').id))), 200),
+    async (c) => jsonAnswer(c, botView(await kit.asUser(c, (tx) => tx.bots.get(c.req.valid('param').id))), 200),
   );
 
   app.openapi(
@@ -134,7 +135,7 @@ export function registerBotRoutes(app: EdgeApp, kit: RouteKit): void {
           ...(change.risk === undefined ? {} : { riskLimits: change.risk }),
         }),
       );
-      return c.json(botView(row), 200);
+      return jsonAnswer(c, botView(row), 200);
     },
   );
 
@@ -171,7 +172,7 @@ export function registerBotRoutes(app: EdgeApp, kit: RouteKit): void {
         await tx.bots.setDesiredState(id, 'running');
         return tx.bots.get(id);
       });
-      return c.json(botView(row), 200);
+      return jsonAnswer(c, botView(row), 200);
     },
   );
 
@@ -190,7 +191,7 @@ export function registerBotRoutes(app: EdgeApp, kit: RouteKit): void {
         await tx.bots.setDesiredState(id, 'stopped');
         return tx.bots.get(id);
       });
-      return c.json(botView(row), 200);
+      return jsonAnswer(c, botView(row), 200);
     },
   );
 
@@ -212,7 +213,7 @@ export function registerBotRoutes(app: EdgeApp, kit: RouteKit): void {
         await tx.bots.setDesiredState(id, 'stopped');
         return tx.bots.get(id);
       });
-      return c.json(botView(row), 200);
+      return jsonAnswer(c, botView(row), 200);
     },
   );
 }

@@ -6,6 +6,7 @@
 import { CandleQuery, CandleSeries } from '@keel/contract';
 import { TIMEFRAME_MS } from '@keel/core/market/types.ts';
 import type { EdgeApp } from '../http/context.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import { component, json, problems, type RouteKit, USER_PROBLEMS, userRoute } from '../http/route-kit.ts';
 import { type CandleHistoryRequest, readWarmPart, withColdPart } from '../series/candle-history.ts';
 
@@ -51,7 +52,11 @@ export function registerCandleRoutes(app: EdgeApp, kit: RouteKit): void {
         candle.close,
         candle.volume,
       ]);
-      return c.json({ symbol, timeframe, candles, ...(history.coldTier ? { coldTier: history.coldTier } : {}) }, 200);
+      return jsonAnswer(
+        c,
+        { symbol, timeframe, candles, ...(history.coldTier ? { coldTier: history.coldTier } : {}) },
+        200,
+      );
     },
   );
 }

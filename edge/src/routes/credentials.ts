@@ -17,6 +17,7 @@ import type { CredentialSummary } from '@keel/db';
 import type { z } from 'zod';
 import type { EdgeApp } from '../http/context.ts';
 import { pageOf } from '../http/pagination.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import {
   IdParam,
   json,
@@ -54,7 +55,7 @@ export function registerCredentialRoutes(app: EdgeApp, kit: RouteKit): void {
     }),
     (c) => {
       const { kid, jwk } = kit.deps.keyTransport.publicKey;
-      return c.json({ kid, jwk: { ...jwk } as Record<string, unknown> }, 200);
+      return jsonAnswer(c, { kid, jwk: { ...jwk } as Record<string, unknown> }, 200);
     },
   );
 
@@ -70,7 +71,7 @@ export function registerCredentialRoutes(app: EdgeApp, kit: RouteKit): void {
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
       const rows = await kit.asUser(c, (tx) => tx.credentials.list());
-      return c.json(pageOf(rows.map(credentialView), limit, cursor), 200);
+      return jsonAnswer(c, pageOf(rows.map(credentialView), limit, cursor), 200);
     },
   );
 
@@ -90,7 +91,7 @@ export function registerCredentialRoutes(app: EdgeApp, kit: RouteKit): void {
       const row = await kit.asUser(c, (tx) =>
         tx.credentials.add({ exchange: input.exchange, label: input.label, sealed }),
       );
-      return c.json(credentialView(row), 201);
+      return jsonAnswer(c, credentialView(row), 201);
     },
   );
 
@@ -118,7 +119,8 @@ export function registerCredentialRoutes(app: EdgeApp, kit: RouteKit): void {
           : !credential.hasSecret
             ? ({ ok: false, kind: 'auth', message: 'this credential has no key any more (revoked)' } as const)
             : await check.test(id);
-      return c.json(
+      return jsonAnswer(
+        c,
         { ok: result.ok, error: result.ok ? null : { kind: result.kind, message: result.message }, checkedAt },
         200,
       );

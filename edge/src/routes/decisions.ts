@@ -4,6 +4,7 @@ import type { Decision as DecisionRow } from '@keel/db';
 import type { z } from 'zod';
 import type { EdgeApp } from '../http/context.ts';
 import { keysetBefore, keysetPage } from '../http/pagination.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import { json, problems, type RouteKit, toIso, USER_PROBLEMS, userRoute } from '../http/route-kit.ts';
 
 type Rationale = z.infer<typeof Decision>['rationale'];
@@ -87,7 +88,7 @@ export function registerDecisionRoutes(app: EdgeApp, kit: RouteKit): void {
       );
       const page = keysetPage(rows, limit, (row) => row.id);
       const items = page.items.filter((row) => symbol === undefined || row.symbol === symbol).map(decisionView);
-      return c.json({ items, nextCursor: page.nextCursor }, 200);
+      return jsonAnswer(c, { items, nextCursor: page.nextCursor }, 200);
     },
   );
 }

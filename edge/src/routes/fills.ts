@@ -8,6 +8,7 @@ import type { Fill as FillRow } from '@keel/db';
 import type { z } from 'zod';
 import type { EdgeApp } from '../http/context.ts';
 import { pageOf, rowsNeeded } from '../http/pagination.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import { json, problems, type RouteKit, toIso, USER_PROBLEMS, userRoute } from '../http/route-kit.ts';
 
 /** Round trips are derived from at most this many recent fills per request. */
@@ -87,12 +88,12 @@ export function registerFillRoutes(app: EdgeApp, kit: RouteKit): void {
         const rows = await kit.asUser(c, (tx) =>
           tx.fills.list({ limit: FILTERED_WINDOW, ...(botId ? { botId } : {}) }),
         );
-        return c.json(pageOf(rows.filter((row) => row.symbol === symbol).map(fillView), limit, cursor), 200);
+        return jsonAnswer(c, pageOf(rows.filter((row) => row.symbol === symbol).map(fillView), limit, cursor), 200);
       }
       const { fetch } = rowsNeeded(limit, cursor);
       const rows = await kit.asUser(c, (tx) => tx.fills.list({ limit: fetch, ...(botId ? { botId } : {}) }));
       const page = pageOf(rows, limit, cursor);
-      return c.json({ items: page.items.map(fillView), nextCursor: page.nextCursor }, 200);
+      return jsonAnswer(c, { items: page.items.map(fillView), nextCursor: page.nextCursor }, 200);
     },
   );
 
@@ -114,7 +115,7 @@ export function registerFillRoutes(app: EdgeApp, kit: RouteKit): void {
         tx.fills.list({ limit: TRADE_FILL_WINDOW, ...(botId ? { botId } : {}) }),
       );
       const trades = roundTrips(rows).filter((trade) => symbol === undefined || trade.symbol === symbol);
-      return c.json(pageOf(trades, limit, cursor), 200);
+      return jsonAnswer(c, pageOf(trades, limit, cursor), 200);
     },
   );
 }

@@ -2,6 +2,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { Health } from '@keel/contract';
 import type { EdgeApp } from '../http/context.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import { json, type RouteKit } from '../http/route-kit.ts';
 
 type State = 'up' | 'degraded' | 'down' | 'disabled';
@@ -53,6 +54,6 @@ export function registerHealthRoutes(app: EdgeApp, kit: RouteKit): void {
         SEVERITY[component.state] > SEVERITY[acc] ? (component.state === 'down' ? 'down' : 'degraded') : acc,
       'up',
     );
-    return c.json({ status: worst, version: deps.version ?? '0.1.0', components }, 200);
+    return jsonAnswer(c, { status: worst, version: deps.version ?? '0.1.0', components }, 200);
   });
 }

@@ -4,6 +4,7 @@ import type { IpAllowlistEntry as EntryRow } from '@keel/db';
 import type { z } from 'zod';
 import type { EdgeApp } from '../http/context.ts';
 import { pageOf } from '../http/pagination.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import {
   IdParam,
   json,
@@ -35,7 +36,7 @@ export function registerIpAllowlistRoutes(app: EdgeApp, kit: RouteKit): void {
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
       const rows = await kit.asUser(c, (tx) => tx.ipAllowlist.list());
-      return c.json(pageOf(rows.map(entryView), limit, cursor), 200);
+      return jsonAnswer(c, pageOf(rows.map(entryView), limit, cursor), 200);
     },
   );
 
@@ -52,7 +53,7 @@ export function registerIpAllowlistRoutes(app: EdgeApp, kit: RouteKit): void {
     async (c) => {
       const { cidr, note } = c.req.valid('json');
       const row = await kit.asUser(c, (tx) => tx.ipAllowlist.add({ cidr, ...(note ? { label: note } : {}) }));
-      return c.json(entryView(row), 201);
+      return jsonAnswer(c, entryView(row), 201);
     },
   );
 

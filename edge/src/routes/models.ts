@@ -4,6 +4,7 @@ import type { Model as ModelRow } from '@keel/db';
 import type { z } from 'zod';
 import type { EdgeApp } from '../http/context.ts';
 import { pageOf } from '../http/pagination.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import { IdParam, json, problems, type RouteKit, toIso, USER_PROBLEMS, userRoute } from '../http/route-kit.ts';
 
 function modelView(row: ModelRow): z.infer<typeof Model> {
@@ -33,7 +34,7 @@ export function registerModelRoutes(app: EdgeApp, kit: RouteKit): void {
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
       const rows = await kit.asUser(c, (tx) => tx.models.list());
-      return c.json(pageOf(rows.map(modelView), limit, cursor), 200);
+      return jsonAnswer(c, pageOf(rows.map(modelView), limit, cursor), 200);
     },
   );
 

@@ -16,6 +16,7 @@ import type { z } from 'zod';
 import type { EdgeApp } from '../http/context.ts';
 import { pageOf } from '../http/pagination.ts';
 import { notFound } from '../http/problem.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import {
   IdParam,
   json,
@@ -55,7 +56,7 @@ export function registerNotificationChannelRoutes(app: EdgeApp, kit: RouteKit): 
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
       const rows = await kit.asUser(c, (tx) => tx.notificationChannels.list());
-      return c.json(pageOf(rows.map(channelView), limit, cursor), 200);
+      return jsonAnswer(c, pageOf(rows.map(channelView), limit, cursor), 200);
     },
   );
 
@@ -70,7 +71,7 @@ export function registerNotificationChannelRoutes(app: EdgeApp, kit: RouteKit): 
     }),
     async (c) => {
       const row = await kit.asUser(c, (tx) => tx.notificationChannels.add(c.req.valid('json')));
-      return c.json(channelView(row), 201);
+      return jsonAnswer(c, channelView(row), 201);
     },
   );
 
@@ -92,7 +93,7 @@ export function registerNotificationChannelRoutes(app: EdgeApp, kit: RouteKit): 
         if (found === undefined) throw notFound(`notification channel ${id}`);
         return found;
       });
-      return c.json(channelView(row), 200);
+      return jsonAnswer(c, channelView(row), 200);
     },
   );
 
@@ -121,7 +122,8 @@ export function registerNotificationChannelRoutes(app: EdgeApp, kit: RouteKit): 
     }),
     async (c) => {
       const issued = await kit.asUser(c, (tx) => tx.telegramLinks.issueCode());
-      return c.json(
+      return jsonAnswer(
+        c,
         { code: issued.code, expiresAt: toIso(issued.expiresAt), botUsername: kit.deps.config.telegramBotUsername },
         201,
       );

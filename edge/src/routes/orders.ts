@@ -7,6 +7,7 @@ import { BotScopedQuery, Order, OrderCreate, page } from '@keel/contract';
 import type { Order as OrderRow } from '@keel/db';
 import type { EdgeApp } from '../http/context.ts';
 import { pageOf, rowsNeeded } from '../http/pagination.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import { json, jsonBody, problems, type RouteKit, toIso, USER_PROBLEMS, userRoute } from '../http/route-kit.ts';
 
 const ClientOrderIdParam = z.object({
@@ -59,14 +60,14 @@ export function registerOrderRoutes(app: EdgeApp, kit: RouteKit): void {
         const rows = await kit.asUser(c, (tx) =>
           tx.orders.list({ limit: FILTERED_WINDOW, ...(botId ? { botId } : {}), ...(status ? { status } : {}) }),
         );
-        return c.json(pageOf(rows.filter((row) => row.symbol === symbol).map(orderView), limit, cursor), 200);
+        return jsonAnswer(c, pageOf(rows.filter((row) => row.symbol === symbol).map(orderView), limit, cursor), 200);
       }
       const { fetch } = rowsNeeded(limit, cursor);
       const rows = await kit.asUser(c, (tx) =>
         tx.orders.list({ limit: fetch, ...(botId ? { botId } : {}), ...(status ? { status } : {}) }),
       );
       const page = pageOf(rows, limit, cursor);
-      return c.json({ items: page.items.map(orderView), nextCursor: page.nextCursor }, 200);
+      return jsonAnswer(c, { items: page.items.map(orderView), nextCursor: page.nextCursor }, 200);
     },
   );
 
@@ -98,7 +99,7 @@ export function registerOrderRoutes(app: EdgeApp, kit: RouteKit): void {
           ...(input.stopPrice === undefined ? {} : { stopPrice: input.stopPrice }),
         });
       });
-      return c.json(orderView(row), 201);
+      return jsonAnswer(c, orderView(row), 201);
     },
   );
 
@@ -111,7 +112,8 @@ export function registerOrderRoutes(app: EdgeApp, kit: RouteKit): void {
       request: { params: ClientOrderIdParam },
       responses: { 200: json(Order, 'The order'), ...problems(...USER_PROBLEMS, 404) },
     }),
-    async (c) => c.json(orderView(await kit.asUser(c, (tx) => tx.orders.get(c.req.valid('param').clientOrderId))), 200),
+    async (c) =>
+      jsonAnswer(c, orderView(await kit.asUser(c, (tx) => tx.orders.get(c.req.valid('param').clientOrderId))), 200),
   );
 
   app.openapi(
@@ -125,6 +127,10 @@ export function registerOrderRoutes(app: EdgeApp, kit: RouteKit): void {
       responses: { 202: json(Order, 'Cancel requested'), ...problems(...USER_PROBLEMS, 404) },
     }),
     async (c) =>
-      c.json(orderView(await kit.asUser(c, (tx) => tx.orders.requestCancel(c.req.valid('param').clientOrderId))), 202),
+      jsonAnswer(
+        c,
+        orderView(await kit.asUser(c, (tx) => tx.orders.requestCancel(c.req.valid('param').clientOrderId))),
+        202,
+      ),
   );
 }

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { adminRoute } from '../auth/administrators-only.ts';
 import type { EdgeApp } from '../http/context.ts';
 import { requestContext } from '../http/context.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import { json, jsonBody, problems, type RouteKit, toIso, USER_PROBLEMS, userRoute } from '../http/route-kit.ts';
 
 function stateView(row: PlatformSettings): z.infer<typeof PlatformKillSwitchState> {
@@ -26,7 +27,7 @@ export function registerPlatformRoutes(app: EdgeApp, kit: RouteKit): void {
       summary: 'Whether trading is halted platform-wide',
       responses: { 200: json(PlatformKillSwitchState, 'The platform kill switch'), ...problems(...USER_PROBLEMS) },
     }),
-    async (c) => c.json(stateView(await kit.asUser(c, (tx) => tx.platform.get())), 200),
+    async (c) => jsonAnswer(c, stateView(await kit.asUser(c, (tx) => tx.platform.get())), 200),
   );
 
   app.openapi(
@@ -49,7 +50,7 @@ export function registerPlatformRoutes(app: EdgeApp, kit: RouteKit): void {
         { ...requestContext(c), actorId: principal.userId },
       );
       c.get('logger').warn({ engaged, reason, adminId: principal.userId }, 'platform kill switch');
-      return c.json(stateView(row), 200);
+      return jsonAnswer(c, stateView(row), 200);
     },
   );
 }

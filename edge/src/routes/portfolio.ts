@@ -15,6 +15,7 @@ import { historicalVar, periodReturns, sharpeRatio } from '@keel/core/backtest/m
 import type { Bot as BotRow, EquitySnapshot, Position as PositionRow, UserScope } from '@keel/db';
 import { type UserSnapshotCache, userSnapshotCache } from '../cache/user-snapshot-cache.ts';
 import type { EdgeApp } from '../http/context.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import { component, json, problems, type RouteKit, USER_PROBLEMS, userRoute } from '../http/route-kit.ts';
 import type { EdgeDeps } from '../ports.ts';
 import { downsampleCurve } from '../series/downsample-curve.ts';
@@ -220,7 +221,7 @@ export function registerPortfolioRoutes(
         const [raw] = await kit.readAsUser(c, PORTFOLIO_SQL, [userId]);
         return portfolioView(raw);
       });
-      return c.json(portfolio, 200);
+      return jsonAnswer(c, portfolio, 200);
     },
   );
 

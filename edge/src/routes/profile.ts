@@ -3,6 +3,7 @@ import { Profile, ProfileUpdate } from '@keel/contract';
 import type { Profile as ProfileRow } from '@keel/db';
 import type { z } from 'zod';
 import type { AppContext, EdgeApp } from '../http/context.ts';
+import { jsonAnswer } from '../http/response-headers.ts';
 import { json, jsonBody, problems, type RouteKit, toIso, USER_PROBLEMS, userRoute } from '../http/route-kit.ts';
 
 const DEFAULT_CURRENCY = 'USDT';
@@ -31,7 +32,7 @@ export function registerProfileRoutes(app: EdgeApp, kit: RouteKit): void {
       summary: 'Your profile',
       responses: { 200: json(Profile, 'The profile'), ...problems(...USER_PROBLEMS) },
     }),
-    async (c) => c.json(profileView(await kit.asUser(c, (tx) => tx.profile.get()), c), 200),
+    async (c) => jsonAnswer(c, profileView(await kit.asUser(c, (tx) => tx.profile.get()), c), 200),
   );
 
   app.openapi(
@@ -53,7 +54,7 @@ export function registerProfileRoutes(app: EdgeApp, kit: RouteKit): void {
           ...(change.currency === undefined ? {} : { settings: { ...current.settings, currency: change.currency } }),
         });
       });
-      return c.json(profileView(row, c), 200);
+      return jsonAnswer(c, profileView(row, c), 200);
     },
   );
 }
