@@ -33,6 +33,7 @@ import type { StreamBus } from '@keel/realtime';
 import { startBacktestQueue } from './backtests/backtest-queue.ts';
 import { BotRunner } from './bots/bot-runner.ts';
 import { equityBatcher } from './bots/equity-batcher.ts';
+import { SharedFeatures } from './bots/shared-features.ts';
 import { streamPublisher } from './bots/stream.ts';
 import { executionListenerFor } from './events/execution-listener.ts';
 import { observedEvents } from './events/observed-events.ts';
@@ -187,6 +188,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   /** The first round takes back the leases a run of this worker under the same name left (a restart). */
   let takeBackOwn = true;
   const equity = options.groupCommit === false ? null : equityBatcher(database);
+  // One feature engine per market for the bots on it (shared-features.ts says which bots).
+  const sharedFeatures = new SharedFeatures();
   /**
    * Bots that failed in this process and when they may start again: a doubling backoff, not a crash loop, and not
    * a bot stopped for good by a passing fault (a database restart fails every bot at once; they come back).
@@ -311,6 +314,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       equityBatcher: equity,
       signals,
       marketExtras,
+      sharedFeatures,
     });
     const candleMs = timeframeMs(bot.timeframe);
     for (const symbol of bot.symbols) {

@@ -593,6 +593,50 @@ for (const target of testTargets()) {
         expect(await db.asService((tx) => tx.ipAllowlist.permits(userB, '198.51.100.9'))).toBe(true);
       });
 
+      it('returns equity points from insertReturning exactly as they read back, in the order given', async () => {
+        const bot = await asA((tx) => tx.bots.create(newBot()));
+        const points = [
+          // The worker's form: canonical text, ms times.
+          {
+            userId: userA,
+            botId: bot.id,
+            time: 1_700_000_120_000,
+            equityQuote: '10012.5',
+            cashQuote: '-0.000000000000000001',
+          },
+          // Any other accepted form is stored canonical: uppercase ids, trailing zeros, numbers, a Date.
+          {
+            userId: userA.toUpperCase(),
+            botId: bot.id.toUpperCase(),
+            time: new Date(1_700_000_000_000),
+            equityQuote: '10000.500',
+            cashQuote: 9000,
+          },
+          {
+            userId: userA,
+            botId: bot.id,
+            time: 1_700_000_060_000,
+            equityQuote: '99999999999999999999.123456789012345678',
+            cashQuote: '0',
+          },
+        ];
+        const returned = await db.asService((tx) => tx.equity.insertReturning(points));
+        expect(returned.map((point) => point.time.getTime())).toEqual([
+          1_700_000_120_000, 1_700_000_000_000, 1_700_000_060_000,
+        ]);
+        expect(returned[1]).toMatchObject({ userId: userA, botId: bot.id, equityQuote: '10000.5', cashQuote: '9000' });
+        const stored = await asA((tx) => tx.equity.list({ botId: bot.id }));
+        expect([...returned].sort((a, b) => a.time.getTime() - b.time.getTime())).toEqual(stored);
+        await expect(
+          db.asService((tx) =>
+            tx.equity.insertReturning([{ ...points[0], time: 1_700_000_180_000, equityQuote: 'ten' }] as never),
+          ),
+        ).rejects.toThrow(InvalidInputError);
+        await expect(
+          db.asService((tx) => tx.equity.insertReturning([{ ...points[0], time: 1.5 }] as never)),
+        ).rejects.toThrow(InvalidInputError);
+      });
+
       it('deletes an account with everything it owns, and keeps its audit trail', async () => {
         const leaving = await newUser(db, 'leaving');
         const bot = await db.asUser(claimsFor(leaving), (tx) => tx.bots.create(newBot()));

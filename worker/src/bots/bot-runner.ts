@@ -22,6 +22,8 @@
  * candles that closed after `resumeAfter` while it was not running (a database outage, a restart) are too late to
  * trade on, but each gets its equity point, marked at its close (bookMissed), so the equity curve has no hole.
  * Candles are handled one at a time per bot (a queue), whichever market they come from.
+ * A bot on one market without market extras reads the worker's feature vectors of that market (shared-features.ts:
+ * the very vectors an engine of its own would compute) instead of running a FeatureEngine of its own.
  * A live bot runs under the same risk manager (stop + take profit as one OCO list), its controls' orders going to
  * the exchange through LiveControlsPort: each candle first asks the exchange about its working orders (a stop that
  * triggered has filled), and what the controls placed or cancelled is carried out right after they ran; an entry's
@@ -34,6 +36,7 @@ import { OrderValidationError } from '@keel/core/execution/errors.ts';
 import type { PaperBroker } from '@keel/core/execution/paper-broker.ts';
 import type { Fill, OrderRequest, OrderState } from '@keel/core/execution/types.ts';
 import { FeatureEngine } from '@keel/core/features/feature-engine.ts';
+import type { FeatureSource } from '@keel/core/features/types.ts';
 import type { CandleSeries } from '@keel/core/market/types.ts';
 import { DecisionPipeline, type DecisionRecord } from '@keel/core/pipeline/decision-pipeline.ts';
 import type { Ledger } from '@keel/core/portfolio/ledger.ts';
@@ -72,8 +75,9 @@ import { restoreBot } from './restore.ts';
 import { recordRiskEvents } from './risk-events.ts';
 import { liveRiskManagerForBot, riskManagerForBot } from './risk-for-bot.ts';
 import { agentTolerance } from './risk-tolerance.ts';
+import type { SharedFeatures } from './shared-features.ts';
 import { type BotStrategy, strategyForBot } from './strategy-for-bot.ts';
-import { type Publish, streamPublisher } from './stream.ts';
+import { equityForStream, type Publish, streamPublisher } from './stream.ts';
 
 export interface BotRunnerOptions {
   database: Database;
@@ -105,6 +109,11 @@ export interface BotRunnerOptions {
    * what was known at its candle's close. Default none: those features are masked, as in a backtest.
    */
   marketExtras?: MarketExtrasHub | null;
+  /**
+   * The worker's feature vectors shared per market (shared-features.ts), for a bot on one market without market
+   * extras; default none: the bot's pipeline has a FeatureEngine of its own.
+   */
+  sharedFeatures?: SharedFeatures | null;
 }
 
 /**
@@ -126,8 +135,10 @@ export class BotRunner {
   private readonly live: LiveBroker | undefined;
   private readonly pipeline: DecisionPipeline;
   private readonly strategy: BotStrategy;
-  /** The pipeline's feature engine; null when the strategy reads candles only (sma-cross). */
-  private readonly features: FeatureEngine | null;
+  /** The pipeline's feature source; null when the strategy reads candles only (sma-cross). */
+  private readonly features: FeatureSource | null;
+  /** The bot's own feature engine, which market extras are written into; null when it has none (shared or none). */
+  private readonly ownFeatures: FeatureEngine | null;
   private readonly marketExtras: MarketExtrasHub | null;
   /** The risk stage's per-candle side, when it has one (the risk manager). */
   private readonly controls: RiskControls | null;
@@ -194,10 +205,20 @@ export class BotRunner {
       candleMs: this.bot.symbols.map(() => this.candleMs),
       execution: this.livePort ?? this.controlsPort,
     });
-    this.features = this.strategy.readsFeatures
-      ? new FeatureEngine({ symbols: this.bot.symbols, candleMs: this.candleMs })
-      : null;
     this.marketExtras = options.marketExtras ?? null;
+    const sharedFeatures = options.sharedFeatures ?? null;
+    const shares =
+      this.strategy.readsFeatures &&
+      sharedFeatures !== null &&
+      this.bot.symbols.length === 1 &&
+      this.marketExtras === null;
+    this.ownFeatures =
+      this.strategy.readsFeatures && !shares
+        ? new FeatureEngine({ symbols: this.bot.symbols, candleMs: this.candleMs })
+        : null;
+    this.features = shares
+      ? (sharedFeatures as SharedFeatures).source(this.bot.symbols[0] as string, this.candleMs)
+      : this.ownFeatures;
     this.pipeline = new DecisionPipeline({
       botId: this.bot.id,
       strategy: this.strategy.strategy,
@@ -326,7 +347,7 @@ export class BotRunner {
   private async bookMissed(time: number): Promise<void> {
     const booked = await this.book({ fills: [], orders: [], time, writeEquity: true });
     this.lastEquityTime = time;
-    if (booked.equity !== null) this.publish('equity', booked.equity);
+    if (booked.equity !== null) this.publish('equity', equityForStream(booked.equity));
   }
 
   private warmUp(symbolIndex: number, series: CandleSeries, index: number): void {
@@ -375,12 +396,12 @@ export class BotRunner {
       this.countOrder(order.status);
     }
     for (const position of booked.positions) this.publish('positions', position);
-    if (booked.equity !== null) this.publish('equity', booked.equity);
-    await this.recordControls();
+    if (booked.equity !== null) this.publish('equity', equityForStream(booked.equity));
+    if (this.hasControlsToRecord()) await this.recordControls();
 
     const decisionTime = time + this.candleMs;
-    if (this.features !== null) {
-      this.marketExtras?.applyTo(this.features, symbolIndex, series.symbol, decisionTime, this.signalVector);
+    if (this.ownFeatures !== null) {
+      this.marketExtras?.applyTo(this.ownFeatures, symbolIndex, series.symbol, decisionTime, this.signalVector);
     }
     const signalNotes = this.signals?.fill(this.signalVector, decisionTime) ?? null;
     const decideStart = performance.now();
@@ -391,7 +412,7 @@ export class BotRunner {
     const rationale = this.strategy.takeRationale();
     if (intent === null) {
       if (record !== undefined) await this.recordRefusal(record, rationale, signalNotes);
-      await this.recordControls();
+      if (this.hasControlsToRecord()) await this.recordControls();
       return;
     }
     const order = { ...intent, clientOrderId: clientOrderIdFor(this.bot.id, series.symbol, decisionTime) };
@@ -423,7 +444,7 @@ export class BotRunner {
     );
     this.publish('orders', accepted);
     if (accepted.status !== persisted.order.status) this.countOrder(accepted.status);
-    await this.recordControls();
+    if (this.hasControlsToRecord()) await this.recordControls();
   }
 
   /** Writes the candle's outcome: its own transaction when anything traded, else the equity point alone. */
@@ -455,6 +476,14 @@ export class BotRunner {
       controls.onTimeStep(time, this.ledger);
       this.stepCandles = 0;
     }
+  }
+
+  /**
+   * Whether recordControls has anything to do: a live bot's port always does (it asks the exchange); a paper bot's
+   * controls mostly placed nothing and said nothing, and skipping the call saves two promises per bot and candle.
+   */
+  private hasControlsToRecord(): boolean {
+    return this.livePort !== null || this.controlsPort.placed.length > 0 || this.riskEvents.length > 0;
   }
 
   /** Records what the risk controls did since last time: the orders they placed and their audit events. */
@@ -522,7 +551,7 @@ export class BotRunner {
     });
     this.livePort?.track(order, outcome.order);
     if (outcome.order.status !== 'rejected') this.controls?.onSubmitted(order, decisionTime);
-    await this.recordControls();
+    if (this.hasControlsToRecord()) await this.recordControls();
   }
 
   /**
