@@ -65,7 +65,11 @@ describe('ShadowPortfolios', () => {
           const shadows = new ShadowPortfolios(1, 1, { windowCandles: window, minCandles: 1, feeRate: 0.001 });
           for (const { priceReturn, action, target } of steps) shadows.update(0, 0, priceReturn, action, target);
           const expected = referenceSharpe(steps, window, 0.001, 8760);
-          expect(shadows.sharpe(0, 0, 8760)).toBeCloseTo(expected, 6);
+          // Relative: the rolling sums drift from the two-pass reference in the last bits, and an annualised
+          // Sharpe of a near-flat window runs into the hundreds (seen: 5.0005e-7 off on such a case).
+          expect(Math.abs(shadows.sharpe(0, 0, 8760) - expected)).toBeLessThanOrEqual(
+            1e-6 * Math.max(1, Math.abs(expected)),
+          );
         },
       ),
       { numRuns: 300 },

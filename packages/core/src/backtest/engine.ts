@@ -105,6 +105,8 @@ export function runBacktest(
   const risk = options.risk ?? approveAll;
   const controls = isRiskControls(risk) ? risk : null;
   controls?.start({ botId, symbols, candleMs, execution: broker });
+  // Every candle of the series is fed to the features in order, and none will change: the source may compute ahead.
+  options.features?.replayHistory?.(seriesList);
   const pipeline = new DecisionPipeline({
     botId,
     strategy: createStrategy(symbols),

@@ -22,6 +22,7 @@ export function computeFeatures(
   options: Omit<FeatureEngineOptions, 'symbols'> = {},
 ): { engine: FeatureEngine; matrices: FeatureMatrix[] } {
   const engine = new FeatureEngine({ ...options, symbols: seriesList.map((series) => series.symbol) });
+  engine.replayHistory(seriesList);
   const width = engine.names.length;
   const matrices = seriesList.map((series) => ({
     symbol: series.symbol,

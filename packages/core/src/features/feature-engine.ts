@@ -6,13 +6,15 @@
  *
  * Hot path: one reused Float32Array per symbol, per-symbol state in plain arrays indexed by symbolIndex, no
  * allocation, closure or Map lookup per candle. Candles of a symbol must be fed in order, each exactly once;
- * symbols are interleaved by time (as the backtester and the live worker do) for the correlation to pair.
+ * symbols are interleaved by time (as the backtester and the live worker do) for the correlation to pair. Over
+ * stored history (replayHistory) a symbol's candle-derived columns are computed a block of candles at a time.
  */
 import type { CandleSeries } from '../market/types.ts';
 import { clampFeature, clipFeature } from './clamp-feature.ts';
 import { DecisionClock } from './decision-clock.ts';
 import { FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from './feature-names.ts';
 import { type FeatureEngineOptions, type ResolvedFeatureOptions, resolveFeatureOptions } from './feature-options.ts';
+import { FeatureRows } from './feature-rows.ts';
 import { ReferenceCorrelation, ReferenceReturns } from './reference-correlation.ts';
 import { SymbolFeatures } from './symbol-features.ts';
 import { TimedInput } from './timed-input.ts';
@@ -23,6 +25,13 @@ import type { FeatureSource } from './types.ts';
  * near 0.1 and the ±0.5% extremes of a squeeze reach the ±5 clip.
  */
 export const FUNDING_RATE_SCALE = 0.001;
+
+/**
+ * Candles of a symbol whose candle-derived features are computed together when its history is final (see
+ * replayHistory). Large enough that moving between symbols costs little per candle, small enough that a
+ * symbol's rows (4 bytes per feature per candle) stay in the cache until read.
+ */
+const CANDLES_COMPUTED_TOGETHER = 128;
 
 const {
   btc_correlation: CORRELATION,
@@ -51,6 +60,9 @@ export class FeatureEngine implements FeatureSource {
   readonly warmupCandles: number;
 
   private readonly states: SymbolFeatures[];
+  private readonly rows: FeatureRows[];
+  /** Per symbol, the series declared final by replayHistory (its candles may be computed ahead), or null. */
+  private readonly finalSeries: (CandleSeries | null)[];
   private readonly vectors: Float32Array[];
   private readonly correlations: ReferenceCorrelation[];
   private readonly referenceReturns = new ReferenceReturns();
@@ -69,8 +81,10 @@ export class FeatureEngine implements FeatureSource {
     this.symbols = resolved.symbols;
     this.referenceIndex = resolved.referenceIndex;
     this.referenceSymbol = resolved.referenceIndex >= 0 ? (resolved.symbols[resolved.referenceIndex] as string) : null;
-    this.states = resolved.symbols.map(() => new SymbolFeatures(resolved));
+    this.states = resolved.symbols.map(() => new SymbolFeatures(resolved, CANDLES_COMPUTED_TOGETHER));
     this.vectors = resolved.symbols.map(() => new Float32Array(FEATURE_NAMES.length));
+    this.rows = this.vectors.map((vector) => new FeatureRows(CANDLES_COMPUTED_TOGETHER, FEATURE_NAMES.length, vector));
+    this.finalSeries = resolved.symbols.map(() => null);
     this.correlations = resolved.symbols.map(() => new ReferenceCorrelation(resolved.correlationWindow));
     this.candlesSeen = new Float64Array(symbolCount);
     this.clock = new DecisionClock(symbolCount, resolved.candleMs);
@@ -86,11 +100,34 @@ export class FeatureEngine implements FeatureSource {
    */
   update(symbolIndex: number, series: CandleSeries, index: number): Float32Array {
     const out = this.vectors[symbolIndex] as Float32Array;
-    (this.states[symbolIndex] as SymbolFeatures).update(series, index, out);
+    const rows = this.rows[symbolIndex] as FeatureRows;
+    if (series === this.finalSeries[symbolIndex]) {
+      if (!rows.holds(series, index)) this.computeRows(symbolIndex, series, index);
+      rows.takeRow(out);
+    } else rows.feedOne(this.states[symbolIndex] as SymbolFeatures, series, index);
     this.candlesSeen[symbolIndex] = (this.candlesSeen[symbolIndex] as number) + 1;
     this.writeCorrelation(symbolIndex, series, index, out);
     this.writeOptionalData(symbolIndex, series, index, out);
     return out;
+  }
+
+  /**
+   * Declares `seriesList` (in symbol order) stored history whose candles are all final and will each be fed, in
+   * order: a backtest. A symbol's candle-derived features may then be computed up to CANDLES_COMPUTED_TOGETHER
+   * candles ahead of their update, in one go (FeatureRows), with the same values bit for bit. A series whose
+   * symbol is not the engine's at its index is computed candle by candle, as without this call.
+   */
+  replayHistory(seriesList: readonly CandleSeries[]): void {
+    seriesList.forEach((series, symbolIndex) => {
+      if (series.symbol === this.symbols[symbolIndex]) this.finalSeries[symbolIndex] = series;
+    });
+  }
+
+  /** Feeds the symbol's features candle `index` of its final series and the next candles of its block with it. */
+  private computeRows(symbolIndex: number, series: CandleSeries, index: number): void {
+    const rows = this.rows[symbolIndex] as FeatureRows;
+    const count = Math.max(1, Math.min(rows.capacity, series.length - index));
+    rows.fill(this.states[symbolIndex] as SymbolFeatures, series, index, count);
   }
 
   /**
@@ -99,7 +136,8 @@ export class FeatureEngine implements FeatureSource {
    */
   private writeCorrelation(symbolIndex: number, series: CandleSeries, index: number, out: Float32Array): void {
     const time = series.time[index] as number;
-    const logReturn = (this.states[symbolIndex] as SymbolFeatures).logReturn;
+    const rows = this.rows[symbolIndex] as FeatureRows;
+    const logReturn = rows.logReturns[index - rows.start] as number;
     if (symbolIndex === this.referenceIndex) {
       this.referenceReturns.record(time, logReturn);
       out[CORRELATION] = 1;
@@ -114,7 +152,9 @@ export class FeatureEngine implements FeatureSource {
         this.referenceReturns,
       );
       const available = !Number.isNaN(correlation);
-      out[CORRELATION] = available ? clampFeature(correlation, -1, 1) : 0;
+      // Already within [−1, 1] (ReturnPairCorrelation clamps its rounding), so no clamp: a call to one that V8
+      // leaves out of this function's inlining budget would box the number (an allocation per candle).
+      out[CORRELATION] = available ? correlation : 0;
       out[CORRELATION_AVAILABLE] = available ? 1 : 0;
     }
   }

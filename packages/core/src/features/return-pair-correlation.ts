@@ -12,6 +12,8 @@
  */
 export class ReturnPairCorrelation {
   readonly window: number;
+  /** The correlation over the window; NaN until `window` pairs are in, or when either series is constant. */
+  correlation = Number.NaN;
   private meanFirst = 0;
   private meanSecond = 0;
   /** Co-moments Σ(a − ā)², Σ(a − ā)(b − b̄), Σ(b − b̄)². */
@@ -26,6 +28,9 @@ export class ReturnPairCorrelation {
   /** Per series, the step at which its value last differed from the step before. */
   private firstChangedAt = 0;
   private secondChangedAt = 0;
+  /** The pair being added, handed from `add` to `addPair`. */
+  private addedFirst = Number.NaN;
+  private addedSecond = Number.NaN;
 
   constructor(window: number) {
     this.window = window;
@@ -33,6 +38,18 @@ export class ReturnPairCorrelation {
   }
 
   add(first: number, second: number): void {
+    this.addedFirst = first;
+    this.addedSecond = second;
+    this.addPair();
+  }
+
+  /**
+   * The body of `add`, which takes the pair from the fields: V8 boxes (allocates) the number arguments of a call
+   * it does not inline, and whether it inlines this body depends on what else its caller's budget holds.
+   */
+  private addPair(): void {
+    const first = this.addedFirst;
+    const second = this.addedSecond;
     const pairs = this.pairs;
     const window = this.window;
     const offset = 2 * this.row;
@@ -67,18 +84,27 @@ export class ReturnPairCorrelation {
     pairs[offset] = first;
     pairs[offset + 1] = second;
     this.row = this.row + 1 === window ? 0 : this.row + 1;
+    this.updateCorrelation();
   }
 
-  /** The correlation over the window; NaN until `window` pairs are in, or when either series is constant. */
-  get correlation(): number {
-    if (this.count !== this.window) return Number.NaN;
+  /**
+   * Computed at the end of each `add` into this field rather than by a getter: a getter V8 leaves as a call
+   * returns its number boxed (an allocation per pair).
+   */
+  private updateCorrelation(): void {
+    if (this.count !== this.window) {
+      this.correlation = Number.NaN;
+      return;
+    }
     const firstVariance = this.firstFirst;
     const secondVariance = this.secondSecond;
     const denominator = Math.sqrt(firstVariance * secondVariance);
-    // A constant series has no defined correlation; rounding can leave a tiny or negative co-moment.
-    if (!(firstVariance > 0 && secondVariance > 0 && denominator > 0)) return Number.NaN;
-    // Rounding can push |r| a hair past 1.
-    return Math.min(1, Math.max(-1, this.firstSecond / denominator));
+    // A constant series has no defined correlation (NaN); rounding can leave a tiny or negative co-moment, and
+    // can push |r| a hair past 1.
+    this.correlation =
+      firstVariance > 0 && secondVariance > 0 && denominator > 0
+        ? Math.min(1, Math.max(-1, this.firstSecond / denominator))
+        : Number.NaN;
   }
 
   /** Welford's update while the window fills (a cold path, which keeps `add` small enough to inline). */

@@ -86,8 +86,8 @@ export class SymbolFeatures {
    * from that 0-based candle index on it is a function of recent candles alone (to within 1e-6).
    */
   readonly warmups: Readonly<Record<FeatureName, number>>;
-  /** 1-candle log return of the latest candle (ln close − ln previous close); NaN on the first candle. */
-  logReturn = Number.NaN;
+  /** The most candles one updateRows call takes: the size of the per-candle scratch below. */
+  readonly maxRows: number;
 
   private readonly rsi = new RelativeStrengthIndex({ period: RSI_PERIOD });
   private readonly macd = new Macd({ fast: MACD_FAST, slow: MACD_SLOW, signal: MACD_SIGNAL });
@@ -101,7 +101,8 @@ export class SymbolFeatures {
   private readonly atr = new AverageTrueRange({ period: ATR_PERIOD });
   /**
    * The stochastic's 14-candle range, kept here and moved by its own part: the stochastic with its range does
-   * not fit one part's inlining budget (see updateParts).
+   * not fit one part's inlining budget (see updateParts). Its extremes after each candle go to `highests`,
+   * `lowests` and `rangeFull`, which the stochastic's part reads.
    */
   private readonly highLow = new HighLowRange(STOCHASTIC_FAST_K);
   private readonly stochastic = new Stochastic({
@@ -115,19 +116,37 @@ export class SymbolFeatures {
   private readonly levels: SupportResistance;
 
   private readonly logCloses = new LagRing(LONG_HORIZON + 1);
-  /** The candle's raw value of each z-scored feature, by feature column (the other columns are unused). */
-  private readonly raw = new Float64Array(FEATURE_NAMES.length);
   private readonly zScores: RollingZScores;
   /** The last `volatilityWindow` 1-candle returns; their standard deviation is the realised volatility. */
   private readonly recentReturns: RollingMoments;
   private readonly obvHistory: LagRing;
   private readonly volumeAverage: SimpleMovingAverage;
   private readonly obvSlopeWindow: number;
-  /** The latest ATR, read by the support/resistance distances. */
-  private atrValue = Number.NaN;
 
-  constructor(options: ResolvedFeatureOptions) {
+  // Per candle of the rows being updated, what one part computes and a later one reads.
+  /** The candle's raw value of each z-scored feature, by feature column (the other columns are unused). */
+  private readonly rawRows: Float64Array[];
+  /** The candle's ATR, read by the volume-profile and support/resistance distances. */
+  private readonly atrs: Float64Array;
+  private readonly highests: Float64Array;
+  private readonly lowests: Float64Array;
+  /** 1 when the stochastic's range covered a full window at the candle. */
+  private readonly rangeFull: Uint8Array;
+  /** The rows being updated: output vectors and log returns, handed from updateRows to the parts. */
+  private outRows: readonly Float32Array[] = [];
+  private logReturns: Float64Array = new Float64Array(0);
+
+  constructor(options: ResolvedFeatureOptions, maxRows: number) {
     const { zScoreWindow, volatilityWindow, obvSlopeWindow, correlationWindow } = options;
+    this.maxRows = maxRows;
+    const raw = new Float64Array(maxRows * FEATURE_NAMES.length);
+    this.rawRows = Array.from({ length: maxRows }, (_, row) =>
+      raw.subarray(row * FEATURE_NAMES.length, (row + 1) * FEATURE_NAMES.length),
+    );
+    this.atrs = new Float64Array(maxRows);
+    this.highests = new Float64Array(maxRows);
+    this.lowests = new Float64Array(maxRows);
+    this.rangeFull = new Uint8Array(maxRows);
     // The profile's distance is scaled by this.atr (the same ATR), so the profile keeps none of its own.
     this.volumeProfile = new VolumeProfile({ window: options.volumeProfileWindow, atrPeriod: null });
     this.levels = new SupportResistance({
@@ -171,22 +190,37 @@ export class SymbolFeatures {
   }
 
   /**
-   * Feeds candle `index` of `series` and writes this symbol's candle-derived columns of `out`.
+   * Feeds candles start … start + count − 1 of `series` (count ≤ maxRows) and writes this symbol's
+   * candle-derived columns of each to `outRows[row]`, and its 1-candle log return (ln close − ln previous
+   * close; NaN on the first candle) to `logReturns[row]`.
    *
    * The work is split in parts (updateParts) that each fit V8's inlining budget, so that every indicator
-   * update in a part is inlined, and that take (series, index, out) rather than prices: an update left as a
-   * call boxes its number arguments and result, i.e. allocates on every candle.
+   * update in a part is inlined, and that take (series, index) rather than prices: an update left as a call
+   * boxes its number arguments and result, i.e. allocates on every candle. Each part runs over all the rows
+   * before the next starts (the indicators are independent of one another but for the per-candle values
+   * kept above), so that a part's state stays in registers and cache through them; each indicator still
+   * sees its candles one by one in order, so every value is what a candle-by-candle update gives.
    */
-  update(series: CandleSeries, index: number, out: Float32Array): void {
+  updateRows(
+    series: CandleSeries,
+    start: number,
+    count: number,
+    outRows: readonly Float32Array[],
+    logReturns: Float64Array,
+  ): void {
+    if (count > this.maxRows) throw new RangeError(`SymbolFeatures: ${count} rows asked, at most ${this.maxRows}`);
+    this.outRows = outRows;
+    this.logReturns = logReturns;
     const parts = SymbolFeatures.updateParts;
-    for (let part = 0; part < parts.length; part++) (parts[part] as UpdatePart).call(this, series, index, out);
+    for (let part = 0; part < parts.length; part++) (parts[part] as UpdatePart).call(this, series, start, count);
   }
 
   /**
-   * The parts in update order: the ranges before the levels (they read the ATR), the raw inputs before their
-   * z-scores. They are called through this list, not by name, so that no caller inlines them: V8 inlines only
-   * calls whose target it knows when compiling, which a function taken from a list by index is not. Each part
-   * is then optimised on its own, with an inlining budget of its own, however the engine is called.
+   * The parts in update order: the ATR before the profile and the levels (they read it), the high-low range
+   * before the stochastic, the raw inputs before their z-scores. They are called through this list, not by
+   * name, so that no caller inlines them: V8 inlines only calls whose target it knows when compiling, which a
+   * function taken from a list by index is not. Each part is then optimised on its own, with an inlining budget
+   * of its own, however the engine is called.
    */
   private static readonly updateParts: readonly UpdatePart[] = [
     SymbolFeatures.prototype.updateReturns,
@@ -194,107 +228,160 @@ export class SymbolFeatures {
     SymbolFeatures.prototype.updateHighLow,
     SymbolFeatures.prototype.updateStochastic,
     SymbolFeatures.prototype.updateAdx,
-    SymbolFeatures.prototype.updateRange,
+    SymbolFeatures.prototype.updateAtr,
+    SymbolFeatures.prototype.updateBands,
     SymbolFeatures.prototype.updateVolume,
     SymbolFeatures.prototype.updateVolumeProfile,
     SymbolFeatures.prototype.updateLevels,
     SymbolFeatures.prototype.updateZScores,
   ];
 
-  private updateReturns(series: CandleSeries, index: number): void {
-    const raw = this.raw;
-    const logClose = Math.log(series.close[index] as number);
+  private updateReturns(series: CandleSeries, start: number, count: number): void {
     const logCloses = this.logCloses;
-    logCloses.push(logClose);
-    const logReturn = logClose - logCloses.ago(SHORT_HORIZON);
-    this.logReturn = logReturn;
-    raw[LOG_RETURN_SHORT] = logReturn;
-    raw[LOG_RETURN_MEDIUM] = logClose - logCloses.ago(MEDIUM_HORIZON);
-    raw[LOG_RETURN_LONG] = logClose - logCloses.ago(LONG_HORIZON);
     const recentReturns = this.recentReturns;
-    if (!Number.isNaN(logReturn)) recentReturns.update(logReturn);
-    raw[REALISED_VOLATILITY] = recentReturns.standardDeviation;
+    for (let row = 0; row < count; row++) {
+      const raw = this.rawRows[row] as Float64Array;
+      const logClose = Math.log(series.close[start + row] as number);
+      logCloses.push(logClose);
+      const logReturn = logClose - logCloses.ago(SHORT_HORIZON);
+      this.logReturns[row] = logReturn;
+      raw[LOG_RETURN_SHORT] = logReturn;
+      raw[LOG_RETURN_MEDIUM] = logClose - logCloses.ago(MEDIUM_HORIZON);
+      raw[LOG_RETURN_LONG] = logClose - logCloses.ago(LONG_HORIZON);
+      if (!Number.isNaN(logReturn)) recentReturns.update(logReturn);
+      raw[REALISED_VOLATILITY] = recentReturns.standardDeviation;
+    }
   }
 
-  private updateMomentum(series: CandleSeries, index: number, out: Float32Array): void {
-    const close = series.close[index] as number;
-    out[RSI] = clampFeature((this.rsi.update(close) - PERCENT_MIDPOINT) / PERCENT_MIDPOINT, -1, 1);
+  private updateMomentum(series: CandleSeries, start: number, count: number): void {
     const macd = this.macd;
-    macd.update(close);
-    this.raw[MACD_HISTOGRAM] = macd.histogram / close;
+    for (let row = 0; row < count; row++) {
+      const close = series.close[start + row] as number;
+      const out = this.outRows[row] as Float32Array;
+      out[RSI] = clampFeature((this.rsi.update(close) - PERCENT_MIDPOINT) / PERCENT_MIDPOINT, -1, 1);
+      macd.update(close);
+      (this.rawRows[row] as Float64Array)[MACD_HISTOGRAM] = macd.histogram / close;
+    }
   }
 
-  private updateHighLow(series: CandleSeries, index: number): void {
-    this.highLow.update(series.high[index] as number, series.low[index] as number);
+  private updateHighLow(series: CandleSeries, start: number, count: number): void {
+    const highLow = this.highLow;
+    for (let row = 0; row < count; row++) {
+      highLow.update(series.high[start + row] as number, series.low[start + row] as number);
+      this.highests[row] = highLow.highest;
+      this.lowests[row] = highLow.lowest;
+      this.rangeFull[row] = highLow.full ? 1 : 0;
+    }
   }
 
-  private updateStochastic(series: CandleSeries, index: number, out: Float32Array): void {
+  private updateStochastic(series: CandleSeries, start: number, count: number): void {
     const stochastic = this.stochastic;
-    stochastic.updateFromRange(this.highLow, series.close[index] as number);
-    out[STOCHASTIC_K] = clampFeature((stochastic.k - PERCENT_MIDPOINT) / PERCENT_MIDPOINT, -1, 1);
+    for (let row = 0; row < count; row++) {
+      // Stochastic.updateFromRange on the range as it stood after this candle.
+      if (this.rangeFull[row] === 1) {
+        stochastic.updateFromExtremes(
+          this.highests[row] as number,
+          this.lowests[row] as number,
+          series.close[start + row] as number,
+        );
+      }
+      const out = this.outRows[row] as Float32Array;
+      out[STOCHASTIC_K] = clampFeature((stochastic.k - PERCENT_MIDPOINT) / PERCENT_MIDPOINT, -1, 1);
+    }
   }
 
-  private updateAdx(series: CandleSeries, index: number, out: Float32Array): void {
-    const adx = this.adx.update(
-      series.high[index] as number,
-      series.low[index] as number,
-      series.close[index] as number,
-    );
-    out[ADX] = clampFeature(adx / PERCENT, 0, 1);
+  private updateAdx(series: CandleSeries, start: number, count: number): void {
+    for (let row = 0; row < count; row++) {
+      const index = start + row;
+      const adx = this.adx.update(
+        series.high[index] as number,
+        series.low[index] as number,
+        series.close[index] as number,
+      );
+      (this.outRows[row] as Float32Array)[ADX] = clampFeature(adx / PERCENT, 0, 1);
+    }
   }
 
-  private updateRange(series: CandleSeries, index: number, out: Float32Array): void {
-    const close = series.close[index] as number;
-    const atr = this.atr.update(series.high[index] as number, series.low[index] as number, close);
-    this.atrValue = atr;
-    out[ATR_TO_PRICE] = clampFeature(atr / close, 0, 1);
+  private updateAtr(series: CandleSeries, start: number, count: number): void {
+    const atr = this.atr;
+    for (let row = 0; row < count; row++) {
+      const index = start + row;
+      const close = series.close[index] as number;
+      const value = atr.update(series.high[index] as number, series.low[index] as number, close);
+      this.atrs[row] = value;
+      (this.outRows[row] as Float32Array)[ATR_TO_PRICE] = clampFeature(value / close, 0, 1);
+    }
+  }
+
+  private updateBands(series: CandleSeries, start: number, count: number): void {
     const bollinger = this.bollinger;
-    bollinger.update(close);
-    // 2·%B − 1 = (close − middle) / (k·σ): −1 on the lower band, +1 on the upper one, 0 on the middle.
-    out[BOLLINGER_PERCENT_B] = clipFeature(bollinger.zScore(close) / BOLLINGER_DEVIATIONS);
-    this.raw[BOLLINGER_BANDWIDTH] = (2 * BOLLINGER_DEVIATIONS * bollinger.standardDeviation) / bollinger.mean;
+    for (let row = 0; row < count; row++) {
+      const out = this.outRows[row] as Float32Array;
+      const close = series.close[start + row] as number;
+      bollinger.update(close);
+      // 2·%B − 1 = (close − middle) / (k·σ): −1 on the lower band, +1 on the upper one, 0 on the middle.
+      out[BOLLINGER_PERCENT_B] = clipFeature(bollinger.zScore(close) / BOLLINGER_DEVIATIONS);
+      (this.rawRows[row] as Float64Array)[BOLLINGER_BANDWIDTH] =
+        (2 * BOLLINGER_DEVIATIONS * bollinger.standardDeviation) / bollinger.mean;
+    }
   }
 
-  private updateVolume(series: CandleSeries, index: number, out: Float32Array): void {
-    const volume = series.volume[index] as number;
-    this.raw[VOLUME] = Math.log(Math.max(volume, VOLUME_FLOOR));
-    const obv = this.obv.update(series.close[index] as number, volume);
+  private updateVolume(series: CandleSeries, start: number, count: number): void {
     const obvHistory = this.obvHistory;
-    obvHistory.push(obv);
-    const windowVolume = this.volumeAverage.update(volume) * this.obvSlopeWindow;
-    // Net signed volume over the window as a share of all its volume: −1 (every candle fell) to +1.
-    out[OBV_SLOPE] = clampFeature((obv - obvHistory.ago(this.obvSlopeWindow)) / windowVolume, -1, 1);
+    for (let row = 0; row < count; row++) {
+      const index = start + row;
+      const volume = series.volume[index] as number;
+      (this.rawRows[row] as Float64Array)[VOLUME] = Math.log(Math.max(volume, VOLUME_FLOOR));
+      const obv = this.obv.update(series.close[index] as number, volume);
+      obvHistory.push(obv);
+      const windowVolume = this.volumeAverage.update(volume) * this.obvSlopeWindow;
+      // Net signed volume over the window as a share of all its volume: −1 (every candle fell) to +1.
+      (this.outRows[row] as Float32Array)[OBV_SLOPE] = clampFeature(
+        (obv - obvHistory.ago(this.obvSlopeWindow)) / windowVolume,
+        -1,
+        1,
+      );
+    }
   }
 
-  private updateVolumeProfile(series: CandleSeries, index: number, out: Float32Array): void {
+  private updateVolumeProfile(series: CandleSeries, start: number, count: number): void {
     const volumeProfile = this.volumeProfile;
-    volumeProfile.update(
-      series.high[index] as number,
-      series.low[index] as number,
-      series.close[index] as number,
-      series.volume[index] as number,
-    );
-    // VolumeProfile's closeToPocAtr, with the ATR updateRange computed: (close − POC) / ATR.
-    const close = series.close[index] as number;
-    out[POC_DISTANCE] = clipFeature((close - volumeProfile.pointOfControl) / this.atrValue);
+    for (let row = 0; row < count; row++) {
+      const index = start + row;
+      const close = series.close[index] as number;
+      volumeProfile.update(
+        series.high[index] as number,
+        series.low[index] as number,
+        close,
+        series.volume[index] as number,
+      );
+      // VolumeProfile's closeToPocAtr, with the ATR updateAtr computed: (close − POC) / ATR.
+      (this.outRows[row] as Float32Array)[POC_DISTANCE] = clipFeature(
+        (close - volumeProfile.pointOfControl) / (this.atrs[row] as number),
+      );
+    }
   }
 
-  private updateZScores(_series: CandleSeries, _index: number, out: Float32Array): void {
-    this.zScores.update(this.raw, out);
+  private updateZScores(_series: CandleSeries, _start: number, count: number): void {
+    this.zScores.updateRows(this.rawRows, this.outRows, count);
   }
 
-  private updateLevels(series: CandleSeries, index: number, out: Float32Array): void {
-    const close = series.close[index] as number;
+  private updateLevels(series: CandleSeries, start: number, count: number): void {
     const levels = this.levels;
-    levels.update(series.high[index] as number, series.low[index] as number, close);
-    const atr = this.atrValue;
-    out[SUPPORT_DISTANCE] = clampFeature(distanceInAtr(close - levels.support, atr), 0, FEATURE_CLIP);
-    out[RESISTANCE_DISTANCE] = clampFeature(distanceInAtr(levels.resistance - close, atr), 0, FEATURE_CLIP);
+    for (let row = 0; row < count; row++) {
+      const index = start + row;
+      const out = this.outRows[row] as Float32Array;
+      const close = series.close[index] as number;
+      levels.update(series.high[index] as number, series.low[index] as number, close);
+      const atr = this.atrs[row] as number;
+      out[SUPPORT_DISTANCE] = clampFeature(distanceInAtr(close - levels.support, atr), 0, FEATURE_CLIP);
+      out[RESISTANCE_DISTANCE] = clampFeature(distanceInAtr(levels.resistance - close, atr), 0, FEATURE_CLIP);
+    }
   }
 }
 
 /** One part of a symbol's update, called with the SymbolFeatures as `this`. */
-type UpdatePart = (this: SymbolFeatures, series: CandleSeries, index: number, out: Float32Array) => void;
+type UpdatePart = (this: SymbolFeatures, series: CandleSeries, start: number, count: number) => void;
 
 /**
  * A price distance in ATRs; NaN while the ATR is undefined, +∞ (clipped to the far bound) when there is no

@@ -8,4 +8,9 @@ import type { CandleSeries } from '../market/types.ts';
 export interface FeatureSource {
   readonly names: readonly string[];
   update(symbolIndex: number, series: CandleSeries, index: number): Float32Array;
+  /**
+   * Optional: `seriesList` (one per symbolIndex) is stored history, every candle final, and each will be fed in
+   * order; a source may then compute ahead of `update`, as long as every vector stays what it would have been.
+   */
+  replayHistory?(seriesList: readonly CandleSeries[]): void;
 }

@@ -33,19 +33,23 @@ export class AverageTrueRange implements StreamingIndicator {
     const previousClose = this.previousClose;
     this.previousClose = close;
     // The seeding candles take a separate, cold path, which keeps this one small enough for callers to inline.
-    if (this.seen <= this.period) return this.seed(high, low, previousClose);
+    // Its result is read back from `value`, not returned: a number returned by a call V8 does not inline would
+    // make this function's result a boxed number on every candle, not only on the seeding ones.
+    if (this.seen <= this.period) {
+      this.seed(high, low, previousClose);
+      return this.value;
+    }
     const period = this.period;
     this.value = (this.value * (period - 1) + trueRange(high, low, previousClose)) / period;
     return this.value;
   }
 
   /** The first candle (no true range yet), then the `period` true ranges whose mean is the first ATR. */
-  private seed(high: number, low: number, previousClose: number): number {
+  private seed(high: number, low: number, previousClose: number): void {
     const seen = this.seen++;
-    if (seen === 0) return this.value;
+    if (seen === 0) return;
     this.seedTotal += trueRange(high, low, previousClose);
     if (seen === this.period) this.value = this.seedTotal / this.period;
-    return this.value;
   }
 
   reset(): void {

@@ -57,8 +57,14 @@ export class Stochastic implements StreamingIndicator {
   updateFromRange(range: HighLowRange, close: number): number {
     if (range.period !== this.fastK) throw rangePeriodError('STOCH', this.fastK, range);
     if (!range.full) return this.value;
-    const highest = range.highest;
-    const lowest = range.lowest;
+    return this.updateFromExtremes(range.highest, range.lowest, close);
+  }
+
+  /**
+   * Feeds a candle by the highest high and lowest low of the full range of `fastK` candles ending with it, as
+   * a HighLowRange of that period read after that candle: for an owner that keeps those per candle instead.
+   */
+  updateFromExtremes(highest: number, lowest: number, close: number): number {
     const rangePerPercent = (highest - lowest) / PERCENT;
     const fastK = rangePerPercent !== 0 ? (close - lowest) / rangePerPercent : 0;
     const k = this.kAverage.update(fastK);

@@ -22,6 +22,8 @@ export class SwingLevels {
   private queued = 0;
   private readonly sortedPrices: Float64Array;
   private sorted = 0;
+  /** The price being queried, handed from `findNearest` to `scanForNearest`. */
+  private price = Number.NaN;
 
   constructor(maxLevels: number, maxAgeCandles: number) {
     this.maxLevels = maxLevels;
@@ -50,6 +52,16 @@ export class SwingLevels {
 
   /** Sets `below` and `above` to the nearest levels strictly below and above `price` (a level equal to it is neither). */
   findNearest(price: number): void {
+    this.price = price;
+    this.scanForNearest();
+  }
+
+  /**
+   * The body of `findNearest`, which takes the price from `price`: V8 boxes (allocates) the number arguments of a
+   * call it does not inline, and this scan does not fit the inlining budget of SupportResistance's update.
+   */
+  private scanForNearest(): void {
+    const price = this.price;
     const prices = this.sortedPrices;
     const count = Number.isNaN(price) ? 0 : this.sorted;
     let index = 0;
