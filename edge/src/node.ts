@@ -7,7 +7,7 @@
  *   npm run start:edge            — standalone, against PostgreSQL (DATABASE_URL required)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { type HttpBindings, serve, upgradeWebSocket } from '@hono/node-server';
 import {
@@ -29,7 +29,7 @@ import type { AuthStore } from './auth/auth-store.ts';
 import { databaseAuthStore } from './auth/database-auth-store.ts';
 import { apiPortFromEnv, authConfigFromEnv, ConfigError, configFromEnv, type EdgeConfig, type Env } from './config.ts';
 import { keyTransportFrom } from './key-transport.ts';
-import type { ExchangeCheck, KeyTransport, Logger } from './ports.ts';
+import type { ExchangeCheck, FrameBatching, KeyTransport, Logger } from './ports.ts';
 import { systemClock } from './ports.ts';
 import { memoryRateLimitStore } from './rate-limit/memory-store.ts';
 import { redisRateLimitStore } from './rate-limit/redis-store.ts';
@@ -73,6 +73,20 @@ export function edgeLogger(options: { level?: string; destination?: string | num
   });
   process.once('exit', () => destination.flushSync());
   return pino({ name: 'keel-edge', level: options.level ?? 'info' }, destination);
+}
+
+/**
+ * Frame batching for the server's WebSockets: their TCP socket corked and uncorked. The socket comes from the
+ * upgrade request ws announces with 'connection' (public API; ws keeps its own reference private).
+ */
+function tcpFrameBatching(server: WebSocketServer): (rawWebSocket: unknown) => FrameBatching | null {
+  const sockets = new WeakMap<object, Socket>();
+  server.on('connection', (webSocket, request) => sockets.set(webSocket, request.socket));
+  return (rawWebSocket) => {
+    const socket = typeof rawWebSocket === 'object' && rawWebSocket !== null ? sockets.get(rawWebSocket) : undefined;
+    if (socket === undefined) return null;
+    return { hold: () => socket.cork(), release: () => socket.uncork() };
+  };
 }
 
 export interface StartEdgeOptions {
@@ -142,6 +156,8 @@ export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge>
     rateLimitStore = redisRateLimitStore(redis);
   }
   const coldCandles = options.coldCandles ?? (config.coldStore ? coldCandleReaderFor(config.coldStore) : undefined);
+  const webSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
+  const frameBatchingOf = tcpFrameBatching(webSockets);
   const app = createApp({
     database: options.database,
     bus: options.bus,
@@ -154,9 +170,9 @@ export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge>
     ...(exchangeCheck === undefined ? {} : { exchangeCheck }),
     ...(coldCandles === undefined ? {} : { coldCandles }),
     upgradeWebSocket: upgradeWebSocket as never,
+    frameBatchingOf,
     remoteAddress: (_request, bindings) => (bindings as HttpBindings | undefined)?.incoming?.socket?.remoteAddress,
   });
-  const webSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
   const port = options.port ?? apiPortFromEnv(env);
   const hostname = options.hostname ?? env.API_HOST ?? '127.0.0.1';
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

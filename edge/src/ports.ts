@@ -64,8 +64,19 @@ export interface EdgeDeps {
   upgradeWebSocket?: UpgradeWebSocket<unknown>;
   /** The peer address of a request as the runtime sees it (behind a trusted proxy, config.trustProxy decides). */
   remoteAddress?: (request: Request, env: unknown) => string | undefined;
+  /** How to hold a WebSocket's frames back and send them in one write, where the runtime can (node.ts). */
+  frameBatchingOf?: (rawWebSocket: unknown) => FrameBatching | null;
   /** Fixed `version` for /v1/health. */
   version?: string;
+}
+
+/**
+ * A socket's writes held back (`hold`) and sent together (`release`): frames sent in between leave in one write
+ * call instead of one each. Calls nest (Node's cork/uncork).
+ */
+export interface FrameBatching {
+  hold(): void;
+  release(): void;
 }
 
 export type { JwtClaims };

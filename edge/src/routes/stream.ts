@@ -9,6 +9,7 @@ import type { AppEnv, EdgeApp } from '../http/context.ts';
 import { ProblemError, validationProblem } from '../http/problem.ts';
 import { problems, type RouteKit } from '../http/route-kit.ts';
 import { openStream, type StreamStats, TOO_MANY_STREAMS_CLOSE_CODE } from '../stream/connection.ts';
+import { turnBatchedSend } from '../stream/turn-batched-send.ts';
 
 function parseChannels(raw: string | undefined): Set<StreamMessage['channel']> {
   if (raw === undefined || raw === '') return new Set(StreamChannel.options);
@@ -89,6 +90,7 @@ export function registerStreamRoutes(
           openPerUser.set(userId, open + 1);
           counted = true;
           const raw = ws.raw as { bufferedAmount?: number } | undefined;
+          const batching = deps.frameBatchingOf?.(ws.raw) ?? null;
           close = openStream({
             bus: deps.bus,
             userId,
@@ -96,7 +98,7 @@ export function registerStreamRoutes(
             maxBufferedBytes: deps.config.stream.maxBufferedBytes,
             stats: streamStats,
             socket: {
-              send: (text) => ws.send(text),
+              send: batching === null ? (text) => ws.send(text) : turnBatchedSend(batching, (text) => ws.send(text)),
               close: (code, reason) => ws.close(code, reason),
               bufferedAmount: () => raw?.bufferedAmount ?? 0,
             },
