@@ -82,6 +82,8 @@ interface RunResult {
   lagStartSeconds: number | null;
   lagEndSeconds: number | null;
   rowsPerSecond: number;
+  /** The worker process's CPU time over wall time after the first candle: 1 = one core busy throughout. */
+  workerCpuShare: number;
   rssMb: number;
   /** worker.stop(): every bot drained, reported stopped and its lease released. */
   stopSeconds: number;
@@ -152,6 +154,8 @@ function replaySource(series: CandleSeries, speed: ReplaySpeed): CandleSource {
 function candleCompletions(bus: StreamBus, userIds: string[], bots: number) {
   const seen = new Map<number, number>();
   const completedAt = new Map<number, number>();
+  /** This process's CPU time (µs, user + system) when each candle completed. */
+  const cpuAt = new Map<number, number>();
   let announcedRunning = 0;
   const pickup = { doneAt: Number.NaN };
   const unsubscribes = userIds.map((userId) =>
@@ -163,11 +167,16 @@ function candleCompletions(bus: StreamBus, userIds: string[], bots: number) {
       const time = Date.parse(String((message.data as { time: string }).time));
       const count = (seen.get(time) ?? 0) + 1;
       seen.set(time, count);
-      if (count === bots) completedAt.set(time, performance.now());
+      if (count === bots) {
+        completedAt.set(time, performance.now());
+        const cpu = process.cpuUsage();
+        cpuAt.set(time, cpu.user + cpu.system);
+      }
     }),
   );
   return {
     completedAt,
+    cpuAt,
     pickup,
     stop: () => {
       for (const unsubscribe of unsubscribes) unsubscribe();
@@ -297,6 +306,10 @@ async function runBots(db: Database, userIds: string[], series: CandleSeries, co
     lagStartSeconds,
     lagEndSeconds,
     rowsPerSecond: rows / steadySeconds,
+    workerCpuShare:
+      ((completions.cpuAt.get(lastTime) as number) - (completions.cpuAt.get(times[0] as number) as number)) /
+      1e6 /
+      steadySeconds,
     rssMb,
     stopSeconds,
   };
@@ -483,6 +496,7 @@ export async function benchWorkerScale(): Promise<void> {
         'p99 < 1 ms',
         'lag start → end',
         'rows/s',
+        'worker CPU',
         'RSS MB',
         'stop s',
       ],
@@ -499,6 +513,7 @@ export async function benchWorkerScale(): Promise<void> {
         verdict(result.decisionP99Ms <= DECISION_P99_TARGET_MS),
         lagLabel(result),
         formatRate(result.rowsPerSecond),
+        `${(result.workerCpuShare * 100).toFixed(0)} %`,
         result.rssMb.toFixed(0),
         result.stopSeconds.toFixed(1),
       ]),

@@ -1,7 +1,8 @@
 /**
  * The group commit of equity points on a real database (PGlite in process): many bots' rows in one statement, the
  * next flush taking what arrived meanwhile, bounded batches, a refused row failing only its bot, and each bot's
- * points stored in the order it wrote them.
+ * points stored in the order it wrote them; with several flushes in flight, the next batch flushing while the
+ * previous one commits, a failed flush failing its own rows only, and nothing left unwritten when it settles.
  */
 import { randomUUID } from 'node:crypto';
 import { ConstraintViolationError, createDatabase, type Database, type EquitySnapshotInput } from '@keel/db';
@@ -142,11 +143,12 @@ describe('group commit of equity points', () => {
       fc.asyncProperty(
         fc.array(fc.nat({ max: bots.length - 1 }), { minLength: 1, maxLength: 60 }),
         fc.integer({ min: 1, max: 16 }),
-        async (writers, maxBatchRows) => {
+        fc.integer({ min: 1, max: 4 }),
+        async (writers, maxBatchRows, maxFlushesInFlight) => {
           run++;
           // Each run writes fresh minutes, so the property sees only its own rows.
           const base = run * 1_000;
-          const batcher = equityBatcher(db, { maxBatchRows });
+          const batcher = equityBatcher(db, { maxBatchRows, maxFlushesInFlight });
           const nextMinute = bots.map(() => base);
           const writes = writers.map((bot) => batcher.write(point(bots[bot] as string, nextMinute[bot]++)));
           const stored = await Promise.all(writes);
@@ -156,6 +158,175 @@ describe('group commit of equity points', () => {
             expect(ids).toEqual(ascending);
             const times = (await storedTimes(botId)).filter((minute) => minute >= base && minute < base + 1_000);
             expect(times).toEqual(Array.from({ length: (nextMinute[bot] as number) - base }, (_, i) => base + i));
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
+
+/** A statement held open until its gate is opened, so the test decides when each flush commits. */
+interface HeldStatement {
+  rows: readonly EquitySnapshotInput[];
+  commit(): void;
+  fail(error: Error): void;
+}
+
+/** The real insert, each statement held until the test commits or fails it; at most `maxFlushesInFlight` at once. */
+function heldBatcher(maxFlushesInFlight: number, maxBatchRows?: number) {
+  const statements: HeldStatement[] = [];
+  const batcher = writeBatcher({
+    write(rows: readonly EquitySnapshotInput[]) {
+      return new Promise<Awaited<ReturnType<typeof insertPoints>>>((resolve, reject) => {
+        statements.push({ rows, commit: () => resolve(insertPoints(rows)), fail: reject });
+      });
+    },
+    isRowError: (error) => error instanceof ConstraintViolationError,
+    writerOf: (row) => row.botId,
+    maxFlushesInFlight,
+    ...(maxBatchRows === undefined ? {} : { maxBatchRows }),
+  });
+  return { batcher, statements };
+}
+
+function insertPoints(rows: readonly EquitySnapshotInput[]) {
+  return db.asService((tx) => tx.equity.insertReturning(rows));
+}
+
+async function statementsStarted(statements: readonly HeldStatement[], count: number): Promise<void> {
+  while (statements.length < count) await new Promise((resolve) => setImmediate(resolve));
+}
+
+function botsOf(statement: HeldStatement | undefined): string[] {
+  return (statement?.rows ?? []).map((row) => row.botId);
+}
+
+describe('group commit with several flushes in flight', () => {
+  it('flushes the next batch while the previous one is still committing', async () => {
+    const bots = await newBots(4);
+    const { batcher, statements } = heldBatcher(2);
+    const first = [batcher.write(point(bots[0] as string, 0)), batcher.write(point(bots[1] as string, 0))];
+    await statementsStarted(statements, 1);
+    const second = [batcher.write(point(bots[2] as string, 0)), batcher.write(point(bots[3] as string, 0))];
+    await statementsStarted(statements, 2);
+    expect(botsOf(statements[0])).toEqual(bots.slice(0, 2));
+    expect(botsOf(statements[1])).toEqual(bots.slice(2, 4));
+    // The later flush commits first: its writers go on without waiting for the earlier one.
+    statements[1]?.commit();
+    expect((await Promise.all(second)).map((row) => row.botId)).toEqual(bots.slice(2, 4));
+    statements[0]?.commit();
+    expect((await Promise.all(first)).map((row) => row.botId)).toEqual(bots.slice(0, 2));
+  });
+
+  it('keeps a writer out of a second flush while its row is in the first, and stores its rows in order', async () => {
+    const bots = await newBots(2);
+    const [busy, free] = bots as [string, string];
+    const { batcher, statements } = heldBatcher(3);
+    const firstOfBusy = batcher.write(point(busy, 0));
+    await statementsStarted(statements, 1);
+    const secondOfBusy = batcher.write(point(busy, 1));
+    const thirdOfBusy = batcher.write(point(busy, 2));
+    const ofFree = batcher.write(point(free, 0));
+    await statementsStarted(statements, 2);
+    expect(botsOf(statements[1])).toEqual([free]);
+    statements[1]?.commit();
+    await ofFree;
+    expect(statements).toHaveLength(2);
+    statements[0]?.commit();
+    await firstOfBusy;
+    await statementsStarted(statements, 3);
+    expect(statements[2]?.rows.map((row) => row.time)).toEqual([point(busy, 1).time, point(busy, 2).time]);
+    statements[2]?.commit();
+    const stored = await Promise.all([firstOfBusy, secondOfBusy, thirdOfBusy]);
+    const ids = stored.map((row) => BigInt(row.id));
+    expect(ids[0] as bigint).toBeLessThan(ids[1] as bigint);
+    expect(ids[1] as bigint).toBeLessThan(ids[2] as bigint);
+    expect(await storedTimes(busy)).toEqual([0, 1, 2]);
+  });
+
+  it('fails exactly the rows of the flush that failed; the flush beside it is stored', async () => {
+    const bots = await newBots(4);
+    const { batcher, statements } = heldBatcher(2);
+    const failing = bots.slice(0, 2).map((botId) => batcher.write(point(botId, 0)));
+    await statementsStarted(statements, 1);
+    const storing = bots.slice(2).map((botId) => batcher.write(point(botId, 0)));
+    await statementsStarted(statements, 2);
+    const unreachable = new Error('the database is unreachable');
+    statements[0]?.fail(unreachable);
+    statements[1]?.commit();
+    const failed = await Promise.allSettled(failing);
+    expect(failed.map((outcome) => (outcome as PromiseRejectedResult).reason)).toEqual([unreachable, unreachable]);
+    expect((await Promise.all(storing)).map((row) => row.botId)).toEqual(bots.slice(2));
+    expect(statements).toHaveLength(2);
+    for (const botId of bots) expect(await storedTimes(botId)).toEqual(bots.indexOf(botId) < 2 ? [] : [0]);
+  });
+
+  it('settles only once every flush in flight and every row still waiting is written: nothing lost on stop', async () => {
+    const bots = await newBots(6);
+    const { batcher, statements } = heldBatcher(2, 2);
+    const writes = bots.map((botId) => batcher.write(point(botId, 0)));
+    let settled = false;
+    const settling = batcher.settled().then(() => {
+      settled = true;
+    });
+    await statementsStarted(statements, 2);
+    expect(statements.map((statement) => statement.rows.length)).toEqual([2, 2]);
+    statements[0]?.commit();
+    await statementsStarted(statements, 3);
+    statements[1]?.commit();
+    statements[2]?.commit();
+    await settling;
+    expect(settled).toBe(true);
+    expect(statements).toHaveLength(3);
+    await Promise.all(writes);
+    for (const botId of bots) expect(await storedTimes(botId)).toEqual([0]);
+  });
+
+  it('refuses more than one flush in flight without knowing each row’s writer', () => {
+    expect(() => writeBatcher({ write: async (rows: readonly number[]) => [...rows], maxFlushesInFlight: 2 })).toThrow(
+      /needs writerOf/,
+    );
+  });
+
+  it('stores each writer’s rows in order when concurrent flushes commit out of order', async () => {
+    const bots = await newBots(3);
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.nat({ max: bots.length - 1 }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.infiniteStream(fc.nat({ max: 5 })),
+        async (writers, maxBatchRows, maxFlushesInFlight, delays) => {
+          run++;
+          const base = 100_000 + run * 1_000;
+          const batcher = writeBatcher({
+            async write(rows: readonly EquitySnapshotInput[]) {
+              // Each statement commits after a turn count of its own: later flushes overtake earlier ones.
+              const turns = delays.next().value as number;
+              for (let turn = 0; turn < turns; turn++) await new Promise((resolve) => setImmediate(resolve));
+              return insertPoints(rows);
+            },
+            writerOf: (row) => row.botId,
+            maxBatchRows,
+            maxFlushesInFlight,
+          });
+          const nextMinute = bots.map(() => base);
+          // Writers that do not wait for their own rows: the batcher alone keeps their order.
+          const writes: Promise<unknown>[] = [];
+          for (const bot of writers) {
+            writes.push(batcher.write(point(bots[bot] as string, nextMinute[bot]++)));
+            if (delays.next().value === 0) await new Promise((resolve) => setImmediate(resolve));
+          }
+          await batcher.settled();
+          await Promise.all(writes);
+          for (const [bot, botId] of bots.entries()) {
+            const rows = await db.asService((tx) => tx.equity.list({ botId, limit: 10_000 }));
+            const mine = rows.filter((row) => row.time.getTime() >= START_MS + base * MINUTE_MS);
+            const idsByTime = mine.map((row) => BigInt(row.id));
+            expect(idsByTime).toEqual([...idsByTime].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+            expect(mine).toHaveLength((nextMinute[bot] as number) - base);
           }
         },
       ),
