@@ -8,19 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { type CandleSeries, seriesFromCandles, sliceSeries } from '../market/types.ts';
 import { FeatureEngine } from './feature-engine.ts';
 import { FeatureRowsError } from './feature-rows.ts';
+import { SMALL_WINDOWS } from './testing/small-windows.ts';
 
 const HOUR = 3_600_000;
-
-/** Small windows, so short generated series reach every feature's defined state. */
-const SMALL_WINDOWS = {
-  zScoreWindow: 5,
-  volatilityWindow: 3,
-  correlationWindow: 4,
-  obvSlopeWindow: 3,
-  volumeProfileWindow: 10,
-  pivotStrength: 2,
-  levelMaxAgeCandles: 50,
-};
 
 /** Hourly candles from log-price moves (some 0), with wicks and volumes (some 0), starting at `time0`. */
 function generatedSeries(symbol: string, moves: readonly number[], time0 = 0): CandleSeries {

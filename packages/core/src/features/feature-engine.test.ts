@@ -4,20 +4,10 @@ import { type Candle, type CandleSeries, seriesFromCandles } from '../market/typ
 import { computeFeatures } from './compute-features.ts';
 import { FeatureEngine, FUNDING_RATE_SCALE } from './feature-engine.ts';
 import { FEATURE_INDEX, FEATURE_NAMES, FEATURE_RANGES } from './feature-names.ts';
+import { SMALL_WINDOWS } from './testing/small-windows.ts';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
-
-/** Small windows, so short generated series reach every feature's defined state. */
-const SMALL_WINDOWS = {
-  zScoreWindow: 5,
-  volatilityWindow: 3,
-  correlationWindow: 4,
-  obvSlopeWindow: 3,
-  volumeProfileWindow: 10,
-  pivotStrength: 2,
-  levelMaxAgeCandles: 50,
-};
 
 /** Hourly candles following `closes`, each spanning 1% around its open and close. */
 function hourlySeries(symbol: string, closes: readonly number[], volume = 10): CandleSeries {
