@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, it } from 'vitest';
 
 export interface PrivateRedis {
   url: string;
@@ -82,4 +83,19 @@ export async function privateRedis(options: PrivateRedisOptions = {}): Promise<P
       await exited;
     },
   };
+}
+
+/**
+ * Tests on a private redis-server, which needs it installed: skipped without REDIS_URL (no services started), and
+ * a failure when the run requires them (KEEL_REQUIRE_DATABASE=1, as npm test sets).
+ */
+export function describeWithRedis(name: string, body: () => void): void {
+  if (process.env.REDIS_URL) describe(name, body);
+  else if (process.env.KEEL_REQUIRE_DATABASE === '1') {
+    describe(name, () => {
+      it('has redis-server to run', () => {
+        throw new Error('REDIS_URL is not set: start the services with `bash scripts/services.sh start`');
+      });
+    });
+  } else describe.skip(`${name} (REDIS_URL is not set: bash scripts/services.sh start)`, body);
 }

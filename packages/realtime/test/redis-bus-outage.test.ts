@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import {
   redisBus,
   type StreamBus,
@@ -16,7 +16,7 @@ import {
   type StreamMessage,
   StreamMessageDroppedError,
 } from '../src/index.ts';
-import { type PrivateRedis, type PrivateRedisOptions, privateRedis } from './private-redis.ts';
+import { describeWithRedis, type PrivateRedis, type PrivateRedisOptions, privateRedis } from './private-redis.ts';
 
 function numbered(i: number): StreamMessage {
   return { channel: 'prices', botId: null, time: Date.now(), data: { i } };
@@ -39,17 +39,6 @@ async function waitFor(received: unknown[], count: number, timeoutMs = 15_000): 
 
 /** Lets anything that would (wrongly) arrive late, or twice, arrive. */
 const quietPeriod = () => sleep(300);
-
-function describeWithRedis(name: string, body: () => void): void {
-  if (process.env.REDIS_URL) describe(name, body);
-  else if (process.env.KEEL_REQUIRE_DATABASE === '1') {
-    describe(name, () => {
-      it('has redis-server to run', () => {
-        throw new Error('REDIS_URL is not set: start the services with `bash scripts/services.sh start`');
-      });
-    });
-  } else describe.skip(`${name} (REDIS_URL is not set: bash scripts/services.sh start)`, body);
-}
 
 describeWithRedis('Redis stream bus through Redis outages', () => {
   let redis: PrivateRedis;
