@@ -8,8 +8,10 @@
  * equity on /v1/stream. Reported: API throughput, p50/p99 and
  * errors; WebSocket messages received vs the equity points booked for their users; bot-candles per second vs the
  * rate the replay asks for; data lag (how far the booked candles trail the replay's schedule) at the start and end
- * of the window; RSS of each process sampled through the window, after an HTTP warm-up (growth from the first to
- * the last quarter: judge leaks on a long window, e.g. LOAD_MINUTES=600); bots in error. Defaults: the issue's
+ * of the window; memory of each process: its live heap after a full garbage collection at the window's start and
+ * end (stack/heap-probe.ts: growth there is a leak, judge it on a long window, e.g. LOAD_MINUTES=600), and its RSS
+ * sampled through the window after an HTTP warm-up (first and last quarter, peak: what the machine must have, which
+ * includes the garbage V8 has not collected yet); bots in error. Defaults: the issue's
  * 1,000 users, 10,000 bots, 100×, 10 minutes, 1,000 clients.
  */
 import { spawn } from 'node:child_process';
@@ -58,8 +60,11 @@ const apiRate = (users: number) => positiveInteger('LOAD_API_RATE', users);
  * and leases that lapse during it are taken for lost (measured: nothing booked at all with 30 s).
  */
 const DEFAULT_LEASE_MS = 180_000;
-/** Memory that keeps climbing: the last quarter's mean RSS above the first quarter's by more than this ratio. */
-const GROWTH_LIMIT = 1.25;
+/**
+ * Memory that keeps climbing: the live heap at the window's end above its start by more than this ratio. A steady
+ * stack's live heap moved by ±5 % between probes here (bots' buffers filling, batches in flight).
+ */
+const LIVE_HEAP_GROWTH_LIMIT = 1.1;
 
 interface LoadSettings {
   users: number;
@@ -78,6 +83,24 @@ function positiveInteger(name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, got ${raw}`);
   return value;
+}
+
+/** Each process's live heap (MiB after a full collection), probed one process at a time so that pauses add up less. */
+async function liveHeaps(processes: NodeProcess[]): Promise<(number | null)[]> {
+  const heaps: (number | null)[] = [];
+  for (const watched of processes) heaps.push(await watched.liveHeapMb());
+  return heaps;
+}
+
+function liveHeapRow(label: string, start: number | null | undefined, end: number | null | undefined): string[] {
+  if (start == null || end == null) return [`live heap ${label}`, 'no answer from the heap probe', '', verdict(false)];
+  const growth = end / start;
+  return [
+    `live heap ${label} (after a full collection)`,
+    `${start.toFixed(0)} → ${end.toFixed(0)} MiB (×${growth.toFixed(2)})`,
+    `growth ≤ ×${LIVE_HEAP_GROWTH_LIMIT}`,
+    verdict(growth <= LIVE_HEAP_GROWTH_LIMIT),
+  ];
 }
 
 function settingsFromEnv(): LoadSettings {
@@ -240,20 +263,25 @@ export async function benchLoad(): Promise<void> {
 
     const { privateKey } = await generateTransportKeyPair('load');
     const apiPort = await freePort();
-    const edge = spawnNode('edge', START_EDGE, {
-      ...process.env,
-      DATABASE_URL: services.databaseUrl,
-      REDIS_URL: services.redisUrl,
-      KEEL_JWT_SECRET: JWT_SECRET,
-      KEEL_MASTER_KEY: generateMasterKey(),
-      KEEL_MASTER_KEY_ID: 'k1',
-      KEEL_TRANSPORT_PRIVATE_KEY: JSON.stringify({ ...privateKey.jwk, kid: privateKey.kid }),
-      API_PORT: String(apiPort),
-      API_HOST: '127.0.0.1',
-      RATE_LIMIT_PER_IP: '100000000',
-      RATE_LIMIT_PER_TOKEN: '100000000',
-      LOG_LEVEL: 'warn',
-    });
+    const edge = spawnNode(
+      'edge',
+      START_EDGE,
+      {
+        ...process.env,
+        DATABASE_URL: services.databaseUrl,
+        REDIS_URL: services.redisUrl,
+        KEEL_JWT_SECRET: JWT_SECRET,
+        KEEL_MASTER_KEY: generateMasterKey(),
+        KEEL_MASTER_KEY_ID: 'k1',
+        KEEL_TRANSPORT_PRIVATE_KEY: JSON.stringify({ ...privateKey.jwk, kid: privateKey.kid }),
+        API_PORT: String(apiPort),
+        API_HOST: '127.0.0.1',
+        RATE_LIMIT_PER_IP: '100000000',
+        RATE_LIMIT_PER_TOKEN: '100000000',
+        LOG_LEVEL: 'warn',
+      },
+      { heapProbe: true },
+    );
     processes.push(edge);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitForHealth(apiUrl, edge);
@@ -267,18 +295,23 @@ export async function benchLoad(): Promise<void> {
     const pickupStarted = performance.now();
     for (let i = 0; i < settings.workers; i++) {
       processes.push(
-        spawnNode(`worker ${i + 1}`, START_WORKER, {
-          ...process.env,
-          DATABASE_URL: services.databaseUrl,
-          REDIS_URL: services.redisUrl,
-          KEEL_DATA_DIR: slice.dataDir,
-          KEEL_REPLAY_SPEED: String(candlesPerSecond),
-          KEEL_WORKER_ID: `load-${i + 1}-${randomUUID().slice(0, 6)}`,
-          KEEL_POLL_MS: '1000',
-          KEEL_LEASE_MS: String(settings.leaseMs),
-          WORKER_PORT: 'off',
-          LOG_LEVEL: 'warn',
-        }),
+        spawnNode(
+          `worker ${i + 1}`,
+          START_WORKER,
+          {
+            ...process.env,
+            DATABASE_URL: services.databaseUrl,
+            REDIS_URL: services.redisUrl,
+            KEEL_DATA_DIR: slice.dataDir,
+            KEEL_REPLAY_SPEED: String(candlesPerSecond),
+            KEEL_WORKER_ID: `load-${i + 1}-${randomUUID().slice(0, 6)}`,
+            KEEL_POLL_MS: '1000',
+            KEEL_LEASE_MS: String(settings.leaseMs),
+            WORKER_PORT: 'off',
+            LOG_LEVEL: 'warn',
+          },
+          { heapProbe: true },
+        ),
       );
     }
     const pickupDeadline = performance.now() + PICKUP_BUDGET_S * 1000;
@@ -294,6 +327,7 @@ export async function benchLoad(): Promise<void> {
     const windowSeconds = settings.minutes / candlesPerSecond;
     const token = await accessToken(fleet.userIds[0] as string);
     await autocannon(`${apiUrl}/v1/portfolio`, token, WARM_UP_S, settings.apiRate);
+    const liveHeapAtStart = await liveHeaps(processes);
     const start = await booked(database);
     const windowStarted = performance.now();
     const memory = sampleMemory(processes, MEMORY_SAMPLE_MS);
@@ -311,6 +345,7 @@ export async function benchLoad(): Promise<void> {
     const elapsedSeconds = (performance.now() - windowStarted) / 1000;
     const api = await http;
     const memorySummaries = memory.stop();
+    const liveHeapAtEnd = await liveHeaps(processes);
     const states = await botStates(database, fleet.botIds);
     const exited = processes.filter((gone) => gone.child.exitCode !== null).map((gone) => gone.label);
     // Workers stopped first: the equity points booked and the messages sent are then final, and comparable.
@@ -370,11 +405,12 @@ export async function benchLoad(): Promise<void> {
         'all, once',
         verdict(wsReceived === wsExpected),
       ],
+      ...processes.map((watched, i) => liveHeapRow(watched.label, liveHeapAtStart[i], liveHeapAtEnd[i])),
       ...memorySummaries.map((summary) => [
         `RSS ${summary.label}`,
-        `${summary.firstQuarterMb.toFixed(0)} → ${summary.lastQuarterMb.toFixed(0)} MiB (peak ${summary.peakMb.toFixed(0)}; ×${summary.growth.toFixed(2)})`,
-        `growth ≤ ×${GROWTH_LIMIT}`,
-        verdict(summary.growth <= GROWTH_LIMIT),
+        `${summary.firstQuarterMb.toFixed(0)} → ${summary.lastQuarterMb.toFixed(0)} MiB (peak ${summary.peakMb.toFixed(0)})`,
+        '',
+        '',
       ]),
       [
         'errors',

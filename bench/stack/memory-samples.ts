@@ -1,7 +1,7 @@
 /**
- * RSS of each watched process sampled over a run, summarised as start (after warm-up), peak and end: growth from
- * the first to the last quarter of the run is what "no unbounded memory growth" is judged on — a steady heap
- * levels off, a leak keeps climbing.
+ * RSS of each watched process sampled over a run, summarised as start (after warm-up), peak and end: what the
+ * machine must have. Leaks are judged on the live heap (heap-probe.ts), not here: RSS includes the garbage V8 has
+ * not collected yet, and V8 lets that grow while memory is plentiful.
  */
 import type { NodeProcess } from './node-process.ts';
 
@@ -10,8 +10,6 @@ export interface MemorySummary {
   firstQuarterMb: number;
   lastQuarterMb: number;
   peakMb: number;
-  /** Mean of the last quarter over the mean of the first; > 1.25 is reported as growth. */
-  growth: number;
 }
 
 const average = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
@@ -36,7 +34,6 @@ export function sampleMemory(processes: NodeProcess[], intervalMs: number) {
           firstQuarterMb,
           lastQuarterMb,
           peakMb: Math.max(0, ...values),
-          growth: firstQuarterMb > 0 ? lastQuarterMb / firstQuarterMb : 1,
         };
       });
     },
