@@ -2,7 +2,8 @@
  * The bus between processes: one Redis stream (`keel:stream`), every user's messages in it, each entry naming its
  * user. Unlike pub/sub, a stream keeps what it was given, so neither side loses messages to a dropped connection:
  * - publishing (redis-stream-writer.ts): messages wait in a bounded outbox while Redis is unreachable and go out in
- *   order when it answers; past the bound the oldest are dropped, counted and reported through onDrop;
+ *   order, many to a stream entry, when it answers; past the bound the oldest are dropped, counted and reported
+ *   through onDrop;
  * - subscribing (redis-stream-reader.ts): one XREAD loop per process on its own connection resumes where it left
  *   off, reads a restarted Redis's new stream from its start, and delivers each entry once to its user's handlers.
  * Why one stream and not one per user: a reader blocks on one key however many users it serves, and a user's
@@ -23,7 +24,7 @@ export interface RedisBusOptions {
   streamKey?: string;
   /** Messages kept while Redis is unreachable, sent ones awaiting resend included (default 100,000). */
   maxQueuedMessages?: number;
-  /** Entries the stream keeps (XADD MAXLEN ~, default 100,000): how far a reader may fall behind (~10 s at 10 k/s). */
+  /** Messages the stream keeps at most (default 100,000): how far a reader may fall behind (~10 s at 10 k/s). */
   maxStreamLength?: number;
   /** How long a sent message is kept to send again if Redis restarts empty before readers read it (default 5 s). */
   resendWindowMs?: number;

@@ -1,15 +1,17 @@
 /**
  * The subscribing half of the Redis bus: one loop per process on its own connection,
- * `XREAD BLOCK <ms> COUNT <n> STREAMS <key> <lastId>`, handing each entry to the local handlers of its user.
+ * `XREAD BLOCK <ms> COUNT <n> STREAMS <key> <lastId>`, handing each message of each entry to the local handlers of
+ * its user.
  *
  * - Resuming: after a dropped connection the loop reads on from `lastId`, so nothing published meanwhile is lost.
  * - Redis restarted (a new run id) and the entry last read is gone: it restarted empty, the stream was recreated by
  *   the next XADD and its ids need not follow the old ones (another clock, or ids the old stream had pushed ahead),
  *   so the loop reads the new stream from its start. If that entry is still there (persistence, a promoted
  *   replica), the stream survived and the loop reads on from it.
- * - Once each: a publisher may send an entry twice (a batch resent after a lost reply, or its recent messages after
- *   a restart); an entry whose publisher sequence number is not above the last one read from that publisher is
- *   skipped. Each publisher's entries are in the stream in its order, so this drops repeats and nothing else.
+ * - Once each: a publisher may send a message twice (a batch resent after a lost reply, or its recent messages
+ *   after a restart, perhaps grouped into other entries); a message whose publisher sequence number is not above
+ *   the last one read from that publisher is skipped. Each publisher's messages are in the stream in its order, so
+ *   this drops repeats and nothing else.
  * - Never silently short: a jump in a publisher's sequence numbers (the stream trimmed entries this reader had not
  *   read yet, or the publisher dropped them) is reported as a StreamGapError through onError.
  * - From now on: each subscription starts after the stream's last entry when it was made (XREVRANGE), so it never
@@ -21,6 +23,7 @@
 import { StreamMessage } from '@keel/contract';
 import type { Redis } from 'ioredis';
 import { beforeRetry, serverRunId } from './redis-connection.ts';
+import { MESSAGES_PER_ENTRY } from './redis-stream-writer.ts';
 import { deliver, StreamGapError, type StreamHandler } from './stream-bus.ts';
 import { compareStreamIds, STREAM_START_ID } from './stream-ids.ts';
 
@@ -49,23 +52,35 @@ interface Subscription {
 }
 
 const BLOCK_MS = 1_000;
-const READ_COUNT = 1_000;
+/** Entries per XREAD: up to MESSAGES_PER_ENTRY messages each, so at most about a thousand messages a turn. */
+const READ_COUNT = Math.max(1, Math.floor(1_000 / MESSAGES_PER_ENTRY));
 const RETRY_MS = 100;
 /** How long a subscription's start lookup waits for a connection that is still opening. */
 const START_LOOKUP_RETRY_MS = 2_000;
 /** Publishers remembered for dropping repeats: a process restart makes a new one, so old ones are forgotten. */
 const MAX_PUBLISHERS_REMEMBERED = 1_024;
 
-/** One entry's fields, as the writer puts them: u <userId> p <publisherId> s <seq> m <json>. */
+/**
+ * An entry's messages as the writer adds them: `p <publisherId> s <seq> b <lines>`, one `<userId> <json>` line per
+ * message, numbered from seq on (redis-stream-writer.ts). Entries of one message, `u <userId> p <publisherId>
+ * s <seq> m <json>`, as earlier versions wrote, are read too, so a reader can be upgraded before its publishers.
+ */
 interface Entry {
-  userId: string;
   publisherId: string;
-  seq: number;
-  json: string;
+  firstSeq: number;
+  /** The messages' lines, or the one message's JSON when `userId` is given. */
+  text: string;
+  userId: string | null;
 }
 
 function entryOf(fields: string[]): Entry | null {
   // The writer's order, checked field by field (a foreign entry in the stream is refused, not misread).
+  if (fields.length === 6 && fields[0] === 'p' && fields[2] === 's' && fields[4] === 'b') {
+    const [, publisherId, , seqText, , text] = fields;
+    const firstSeq = Number(seqText);
+    if (publisherId === undefined || text === undefined || !Number.isSafeInteger(firstSeq)) return null;
+    return { publisherId, firstSeq, text, userId: null };
+  }
   if (fields.length !== 8 || fields[0] !== 'u' || fields[2] !== 'p' || fields[4] !== 's' || fields[6] !== 'm') {
     return null;
   }
@@ -74,7 +89,7 @@ function entryOf(fields: string[]): Entry | null {
   if (userId === undefined || publisherId === undefined || json === undefined || !Number.isSafeInteger(seq)) {
     return null;
   }
-  return { userId, publisherId, seq, json };
+  return { publisherId, firstSeq: seq, text: json, userId };
 }
 
 export function streamReader(options: StreamReaderOptions): StreamReader {
@@ -128,19 +143,19 @@ export function streamReader(options: StreamReaderOptions): StreamReader {
    * The entry's place in its publisher's sequence: 'repeat' when it was read already, else how many of that
    * publisher's messages came between the last one read and it (0 when none: the stream is contiguous per publisher).
    */
-  function sequencePlace(entry: Entry): 'repeat' | number {
-    const last = lastSeqByPublisher.get(entry.publisherId);
-    if (last !== undefined && entry.seq <= last) return 'repeat';
-    if (entry.publisherId !== lastPublisherId) {
+  function sequencePlace(publisherId: string, seq: number): 'repeat' | number {
+    const last = lastSeqByPublisher.get(publisherId);
+    if (last !== undefined && seq <= last) return 'repeat';
+    if (publisherId !== lastPublisherId) {
       // Least recently heard first in the map: a publisher still talking is never the one forgotten.
-      lastSeqByPublisher.delete(entry.publisherId);
+      lastSeqByPublisher.delete(publisherId);
       if (lastSeqByPublisher.size >= MAX_PUBLISHERS_REMEMBERED) {
         lastSeqByPublisher.delete(lastSeqByPublisher.keys().next().value as string);
       }
-      lastPublisherId = entry.publisherId;
+      lastPublisherId = publisherId;
     }
-    lastSeqByPublisher.set(entry.publisherId, entry.seq);
-    return last === undefined ? 0 : entry.seq - last - 1;
+    lastSeqByPublisher.set(publisherId, seq);
+    return last === undefined ? 0 : seq - last - 1;
   }
 
   function handle(id: string, fields: string[]): void {
@@ -149,10 +164,39 @@ export function streamReader(options: StreamReaderOptions): StreamReader {
       onError(new Error(`stream entry ${id} is not a bus message (fields ${fields.filter((_, i) => i % 2 === 0)})`));
       return;
     }
-    const place = sequencePlace(entry);
+    const { publisherId, text } = entry;
+    if (entry.userId !== null) {
+      handleMessage(id, publisherId, entry.firstSeq, entry.userId, text, 0, text.length);
+      return;
+    }
+    let seq = entry.firstSeq;
+    for (let start = 0; start < text.length; seq++) {
+      const newline = text.indexOf('\n', start);
+      const end = newline === -1 ? text.length : newline;
+      const space = text.indexOf(' ', start);
+      if (space === -1 || space > end) {
+        onError(new Error(`stream entry ${id}: message ${seq} of ${publisherId} has no user id`));
+      } else {
+        handleMessage(id, publisherId, seq, text.slice(start, space), text, space + 1, end);
+      }
+      start = end + 1;
+    }
+  }
+
+  /** One message, whose JSON is text[from, to): delivered to its user's subscriptions made before its entry. */
+  function handleMessage(
+    id: string,
+    publisherId: string,
+    seq: number,
+    userId: string,
+    text: string,
+    from: number,
+    to: number,
+  ): void {
+    const place = sequencePlace(publisherId, seq);
     if (place === 'repeat') return;
-    if (place > 0) onError(new StreamGapError(place, entry.publisherId));
-    const subscriptions = subscribers.get(entry.userId);
+    if (place > 0) onError(new StreamGapError(place, publisherId));
+    const subscriptions = subscribers.get(userId);
     if (subscriptions === undefined) return;
     const handlers: StreamHandler[] = [];
     for (const subscription of subscriptions) {
@@ -161,14 +205,15 @@ export function streamReader(options: StreamReaderOptions): StreamReader {
       }
     }
     if (handlers.length === 0) return;
+    const json = from === 0 && to === text.length ? text : text.slice(from, to);
     let message: StreamMessage;
     try {
-      message = StreamMessage.parse(JSON.parse(entry.json));
+      message = StreamMessage.parse(JSON.parse(json));
     } catch (error) {
       onError(error);
       return;
     }
-    deliver(handlers, message, entry.json, onError);
+    deliver(handlers, message, json, onError);
   }
 
   let started = false;
