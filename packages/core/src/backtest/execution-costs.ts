@@ -3,6 +3,7 @@
  * never spend cash or sell base the account does not hold.
  */
 import { PaperBroker } from '../execution/paper-broker.ts';
+import type { PaperBrokerOptions } from '../execution/paper-broker-options.ts';
 import type { Ledger } from '../portfolio/ledger.ts';
 
 export interface ExecutionCosts {
@@ -16,11 +17,17 @@ export interface ExecutionCosts {
   maxVolumeParticipation: number;
 }
 
-/** `unitsFastPath`: as PaperBrokerOptions (default true). */
-export function createPaperBroker(costs: Partial<ExecutionCosts>, ledger: Ledger, unitsFastPath = true): PaperBroker {
+/** The broker options not about costs or balances, as PaperBrokerOptions. */
+export type BrokerBehaviour = Pick<PaperBrokerOptions, 'unitsFastPath' | 'closedOrdersKept'>;
+
+export function createPaperBroker(
+  costs: Partial<ExecutionCosts>,
+  ledger: Ledger,
+  behaviour: BrokerBehaviour = {},
+): PaperBroker {
   return new PaperBroker({
     ...costs,
-    unitsFastPath,
+    ...behaviour,
     availableQuote: () => ledger.cashQuoteExact,
     availableBase: (symbol) => ledger.position(symbol).qtyBase,
     availableQuoteWide: () => ledger.cashQuoteWide,

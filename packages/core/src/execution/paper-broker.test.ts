@@ -302,3 +302,43 @@ describe('PaperBroker: what the fill listener receives', () => {
     }
   });
 });
+
+describe('PaperBroker: closed orders kept (closedOrdersKept)', () => {
+  it('forgets the oldest closed orders past twice the bound, never a working one, and frees their ids', () => {
+    const { broker, candle } = setup({ ...NO_FEES, closedOrdersKept: 2 });
+    // A resting buy far below the market: it works through everything below.
+    const resting = broker.submit(order({ type: 'limit', limitPrice: 1 }), 0);
+    const filled: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const market = broker.submit(order({}), i * MINUTE);
+      candle(i * MINUTE, 100, 101, 99, 100);
+      expect(market.status).toBe('filled');
+      filled.push(market.request.clientOrderId);
+    }
+    expect(filled.every((id) => broker.order(id) !== undefined)).toBe(true); // 5 closed: not above 2 × 2 yet
+    broker.submit(order({}), 5 * MINUTE); // the next submission compacts: the newest 2 closed stay
+
+    expect(filled.map((id) => broker.order(id) !== undefined)).toEqual([false, false, false, true, true]);
+    expect(broker.order(resting.request.clientOrderId)).toBe(resting);
+    expect(broker.openOrders().map((state) => state.request.clientOrderId)).toContain(resting.request.clientOrderId);
+    const again = broker.submit({ ...order({}), clientOrderId: filled[0] as string }, 6 * MINUTE);
+    expect(again.status).toBe('open');
+    expect(() => broker.submit({ ...order({}), clientOrderId: filled[4] as string }, 6 * MINUTE)).toThrow(
+      OrderValidationError,
+    );
+  });
+
+  it('keeps every order by default', () => {
+    const { broker, candle } = setup();
+    const ids: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      ids.push(broker.submit(order({}), i * MINUTE).request.clientOrderId);
+      candle(i * MINUTE, 100, 101, 99, 100);
+    }
+    expect(ids.every((id) => broker.order(id)?.status === 'filled')).toBe(true);
+  });
+
+  it.each([-1, 1.5, Number.NaN])('refuses closedOrdersKept %s', (closedOrdersKept) => {
+    expect(() => new PaperBroker({ closedOrdersKept })).toThrow(BrokerConfigError);
+  });
+});
