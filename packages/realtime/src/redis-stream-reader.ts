@@ -174,21 +174,21 @@ export function streamReader(options: StreamReaderOptions): StreamReader {
       const newline = text.indexOf('\n', start);
       const end = newline === -1 ? text.length : newline;
       const space = text.indexOf(' ', start);
-      if (space === -1 || space > end) {
-        onError(new Error(`stream entry ${id}: message ${seq} of ${publisherId} has no user id`));
-      } else {
-        handleMessage(id, publisherId, seq, text.slice(start, space), text, space + 1, end);
-      }
+      const userId = space === -1 || space > end ? null : text.slice(start, space);
+      handleMessage(id, publisherId, seq, userId, text, space + 1, end);
       start = end + 1;
     }
   }
 
-  /** One message, whose JSON is text[from, to): delivered to its user's subscriptions made before its entry. */
+  /**
+   * One message, whose JSON is text[from, to): delivered to its user's subscriptions made before its entry. A
+   * message without a user id (null) is reported, and still counts in its publisher's sequence (it is not missing).
+   */
   function handleMessage(
     id: string,
     publisherId: string,
     seq: number,
-    userId: string,
+    userId: string | null,
     text: string,
     from: number,
     to: number,
@@ -196,6 +196,10 @@ export function streamReader(options: StreamReaderOptions): StreamReader {
     const place = sequencePlace(publisherId, seq);
     if (place === 'repeat') return;
     if (place > 0) onError(new StreamGapError(place, publisherId));
+    if (userId === null) {
+      onError(new Error(`stream entry ${id}: message ${seq} of ${publisherId} has no user id`));
+      return;
+    }
     const subscriptions = subscribers.get(userId);
     if (subscriptions === undefined) return;
     const handlers: StreamHandler[] = [];

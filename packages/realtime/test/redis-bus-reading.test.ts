@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterEach, expect, it } from 'vitest';
-import { redisBus, type StreamBus, type StreamMessage } from '../src/index.ts';
+import { redisBus, type StreamBus, StreamGapError, type StreamMessage } from '../src/index.ts';
 import { MESSAGES_PER_ENTRY } from '../src/redis-stream-writer.ts';
 import { describeWithRedis, type PrivateRedis, privateRedis } from './private-redis.ts';
 
@@ -28,7 +28,7 @@ async function callsOf(url: string, command: string): Promise<number> {
   }
 }
 
-describeWithRedis('Redis stream bus: reading only when asked', () => {
+describeWithRedis('Redis stream bus: how it uses the stream', () => {
   let redis: PrivateRedis;
   const buses: StreamBus[] = [];
 
@@ -84,5 +84,52 @@ describeWithRedis('Redis stream bus: reading only when asked', () => {
       expect(received.get(user)).toEqual(Array.from({ length: total }, (_, i) => i).filter((i) => i % 3 === u));
     });
     expect(await callsOf(redis.url, 'xadd')).toBe(Math.ceil(total / MESSAGES_PER_ENTRY));
+  });
+
+  it('reads entries of many messages as the writer makes them, reporting a gap between them and refusing a bad line', async () => {
+    redis = await privateRedis();
+    await redis.start();
+    const errors: unknown[] = [];
+    const edge = redisBus({ url: redis.url, streamKey, onHandlerError: (error) => errors.push(error) });
+    buses.push(edge);
+    const [user, other] = [randomUUID(), randomUUID()];
+    const received: number[] = [];
+    edge.subscribe(user, (message) => received.push((message.data as { i: number }).i));
+    await edge.ready();
+    const line = (owner: string, i: number) => `${owner} ${JSON.stringify(numbered(i))}`;
+    const raw = new Redis(redis.url);
+    try {
+      // Messages 1–3, then 4–6 trimmed away before this reader read them, then 7–9 with a line that has no user id.
+      await raw.xadd(
+        streamKey,
+        '*',
+        'p',
+        'publisher-a',
+        's',
+        '1',
+        'b',
+        [line(user, 1), line(other, 2), line(user, 3)].join('\n'),
+      );
+      await raw.xadd(
+        streamKey,
+        '*',
+        'p',
+        'publisher-a',
+        's',
+        '7',
+        'b',
+        [line(user, 7), 'no-user-id', line(user, 9)].join('\n'),
+      );
+    } finally {
+      raw.disconnect();
+    }
+    const deadline = Date.now() + 5_000;
+    while (received.length < 3 && Date.now() < deadline) await sleep(10);
+    await sleep(200);
+    expect(received).toEqual([1, 3, 7, 9]);
+    expect(errors.map((error) => (error instanceof StreamGapError ? `gap ${error.missed}` : String(error)))).toEqual([
+      'gap 3',
+      expect.stringContaining('message 8 of publisher-a has no user id'),
+    ]);
   });
 });
