@@ -140,7 +140,7 @@ export function streamReader(options: StreamReaderOptions): StreamReader {
   }
 
   /**
-   * The entry's place in its publisher's sequence: 'repeat' when it was read already, else how many of that
+   * A message's place in its publisher's sequence: 'repeat' when it was read already, else how many of that
    * publisher's messages came between the last one read and it (0 when none: the stream is contiguous per publisher).
    */
   function sequencePlace(publisherId: string, seq: number): 'repeat' | number {

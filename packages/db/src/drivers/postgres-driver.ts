@@ -67,6 +67,15 @@ const CONNECT_TIMEOUT_S = 10;
  * a stranded BEGIN answered later refuses the work (rolled back) rather than run it behind the caller's back.
  */
 const DEFAULT_BEGIN_TIMEOUT_MS = 30_000;
+/**
+ * A transaction still waiting to begin this long after a later one of its pool began is stranded: postgres.js put its
+ * BEGIN on a connection that no longer answers, while the pool's other connections go on (seen after a PostgreSQL
+ * restart, one run in six of the faults bench: the pool moved, so the wedge rule above never fired, and the bot
+ * waiting on it held every bot of its market for good). A BEGIN is never queued behind another transaction's work
+ * (a connection in a transaction is reserved to it), and the pool's own queue is first come first served, so a
+ * healthy pool does not let a later transaction overtake a waiting one for long. Capped by the begin timeout.
+ */
+const STRANDED_AFTER_OVERTAKEN_MS = 5_000;
 /** Seconds the replaced pool's transactions in flight get to finish before its connections are closed. */
 const REPLACED_POOL_GRACE_S = 30;
 
@@ -79,9 +88,16 @@ class AbandonedTransaction extends Error {}
 interface Pool {
   readonly sql: postgres.Sql;
   progressAt: number;
+  /** Transactions asked for so far, each numbered in order (its deadline's `order`). */
+  asked: number;
+  /** The highest number among the transactions that began. */
+  newestBegun: number;
 }
 
-/** A wait to begin with a deadline: `expired` rejects once the pool has been wedged for `ms`, unless `begin()` came first. */
+/**
+ * A wait to begin with a deadline: `expired` rejects once the pool has been wedged for `ms`, or once later
+ * transactions have been beginning while this one waited for `strandedMs`, unless `begin()` came first.
+ */
 interface BeginDeadline {
   /** Called once the transaction has its connection; false when the caller has already given up. */
   begin(): boolean;
@@ -90,22 +106,36 @@ interface BeginDeadline {
 }
 
 function beginDeadline(pool: Pool, ms: number, onWedged: () => void): BeginDeadline {
+  const strandedMs = Math.min(ms, STRANDED_AFTER_OVERTAKEN_MS);
+  const order = ++pool.asked;
+  const askedAt = performance.now();
+  let overtakenAt: number | null = null;
   let state: 'waiting' | 'begun' | 'abandoned' = 'waiting';
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
-    const check = () => {
-      if (state !== 'waiting') return;
-      const stillFor = ms - (performance.now() - pool.progressAt);
-      if (stillFor > 0) {
-        // The pool moved lately: a queue, not a wedge. Look again once it has been still for `ms`.
-        timer = setTimeout(check, stillFor);
-        return;
-      }
+    const giveUp = (why: string, code: 'BEGIN_TIMEOUT' | 'BEGIN_STRANDED') => {
       state = 'abandoned';
       onWedged();
-      reject(new DatabaseUnreachableError(`no transaction could begin for ${ms} ms`, 'BEGIN_TIMEOUT'));
+      reject(new DatabaseUnreachableError(why, code));
     };
-    timer = setTimeout(check, ms);
+    const check = () => {
+      if (state !== 'waiting') return;
+      const now = performance.now();
+      if (pool.newestBegun > order) {
+        overtakenAt ??= now;
+        if (now - overtakenAt >= strandedMs) {
+          return giveUp(`later transactions began for ${strandedMs} ms while this one could not`, 'BEGIN_STRANDED');
+        }
+      }
+      const stillFor = ms - (now - pool.progressAt);
+      if (stillFor <= 0 && now - askedAt >= ms)
+        return giveUp(`no transaction could begin for ${ms} ms`, 'BEGIN_TIMEOUT');
+      // The pool moved lately (a queue, not a wedge), or the wait is young: look again once either could have changed.
+      const untilStranded = overtakenAt === null ? strandedMs : strandedMs - (now - overtakenAt);
+      const untilWedged = Math.max(stillFor, ms - (now - askedAt));
+      timer = setTimeout(check, Math.max(1, Math.min(untilStranded, untilWedged)));
+    };
+    timer = setTimeout(check, strandedMs);
   });
   // Nobody may be listening any more when it expires (the transaction won the race): that is not an error.
   expired.catch(() => {});
@@ -114,6 +144,7 @@ function beginDeadline(pool: Pool, ms: number, onWedged: () => void): BeginDeadl
       if (state === 'abandoned') return false;
       state = 'begun';
       pool.progressAt = performance.now();
+      pool.newestBegun = Math.max(pool.newestBegun, order);
       clearTimeout(timer);
       return true;
     },
@@ -135,6 +166,8 @@ export function postgresDriver(options: PostgresDriverOptions): Driver {
       transform: { undefined: null },
     }),
     progressAt: performance.now(),
+    asked: 0,
+    newestBegun: 0,
   });
   let current = openPool();
   /** `pool` is wedged: later transactions get a fresh pool (once, however many waits found it so). */
