@@ -68,14 +68,15 @@ const CONNECT_TIMEOUT_S = 10;
  */
 const DEFAULT_BEGIN_TIMEOUT_MS = 30_000;
 /**
- * A transaction still waiting to begin this long after a later one of its pool began is stranded: postgres.js put its
- * BEGIN on a connection that no longer answers, while the pool's other connections go on (seen after a PostgreSQL
- * restart, one run in six of the faults bench: the pool moved, so the wedge rule above never fired, and the bot
- * waiting on it held every bot of its market for good). A BEGIN is never queued behind another transaction's work
- * (a connection in a transaction is reserved to it), and the pool's own queue is first come first served, so a
- * healthy pool does not let a later transaction overtake a waiting one for long. Capped by the begin timeout.
+ * A transaction that has waited this long to begin while a later one of its pool has begun is stranded: postgres.js
+ * put its BEGIN on a connection that no longer answers, while the pool's other connections go on (seen after a
+ * PostgreSQL restart, one run in six of the faults bench: the pool moved, so the wedge rule above never fired, and
+ * the bot waiting on it held every bot of its market for good). A BEGIN is never queued behind another
+ * transaction's work (a connection in a transaction is reserved to it), and the pool's own queue is first come first
+ * served, so in a healthy pool a later transaction does not begin while an earlier one waits for seconds. Capped by
+ * the begin timeout.
  */
-const STRANDED_AFTER_OVERTAKEN_MS = 5_000;
+const STRANDED_AFTER_MS = 3_000;
 /** Seconds the replaced pool's transactions in flight get to finish before its connections are closed. */
 const REPLACED_POOL_GRACE_S = 30;
 
@@ -95,8 +96,8 @@ interface Pool {
 }
 
 /**
- * A wait to begin with a deadline: `expired` rejects once the pool has been wedged for `ms`, or once later
- * transactions have been beginning while this one waited for `strandedMs`, unless `begin()` came first.
+ * A wait to begin with a deadline: `expired` rejects once the pool has been wedged for `ms`, or once this one has
+ * waited `strandedMs` and a later transaction has begun meanwhile, unless `begin()` came first.
  */
 interface BeginDeadline {
   /** Called once the transaction has its connection; false when the caller has already given up. */
@@ -106,10 +107,9 @@ interface BeginDeadline {
 }
 
 function beginDeadline(pool: Pool, ms: number, onWedged: () => void): BeginDeadline {
-  const strandedMs = Math.min(ms, STRANDED_AFTER_OVERTAKEN_MS);
+  const strandedMs = Math.min(ms, STRANDED_AFTER_MS);
   const order = ++pool.asked;
   const askedAt = performance.now();
-  let overtakenAt: number | null = null;
   let state: 'waiting' | 'begun' | 'abandoned' = 'waiting';
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
@@ -122,18 +122,14 @@ function beginDeadline(pool: Pool, ms: number, onWedged: () => void): BeginDeadl
       if (state !== 'waiting') return;
       const now = performance.now();
       if (pool.newestBegun > order) {
-        overtakenAt ??= now;
-        if (now - overtakenAt >= strandedMs) {
-          return giveUp(`later transactions began for ${strandedMs} ms while this one could not`, 'BEGIN_STRANDED');
-        }
+        return giveUp(`waited ${strandedMs} ms to begin while later transactions began`, 'BEGIN_STRANDED');
       }
       const stillFor = ms - (now - pool.progressAt);
-      if (stillFor <= 0 && now - askedAt >= ms)
+      if (stillFor <= 0 && now - askedAt >= ms) {
         return giveUp(`no transaction could begin for ${ms} ms`, 'BEGIN_TIMEOUT');
-      // The pool moved lately (a queue, not a wedge), or the wait is young: look again once either could have changed.
-      const untilStranded = overtakenAt === null ? strandedMs : strandedMs - (now - overtakenAt);
-      const untilWedged = Math.max(stillFor, ms - (now - askedAt));
-      timer = setTimeout(check, Math.max(1, Math.min(untilStranded, untilWedged)));
+      }
+      // Nothing later began, and the pool moved lately (a queue, not a wedge) or the wait is young: look again soon.
+      timer = setTimeout(check, Math.max(1, Math.min(strandedMs, Math.max(stillFor, ms - (now - askedAt)))));
     };
     timer = setTimeout(check, strandedMs);
   });
