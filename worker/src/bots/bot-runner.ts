@@ -122,14 +122,6 @@ export interface BotRunnerOptions {
  */
 const WARM_UP_CANDLES_PER_TURN = 50;
 
-/**
- * Closed orders a bot's paper broker remembers: a bot trades for months, and a broker that kept every order it ever
- * placed would grow with each (10,000 bots trading hourly: ~70 MB a day). The bot needs only its recent ones (an
- * order that closed on this candle is reported after it); ids stay unique through the database, which refuses a
- * reused one before the order reaches the broker.
- */
-const CLOSED_ORDERS_KEPT = 64;
-
 export class BotRunner {
   readonly bot: Bot;
   private readonly database: Database;
@@ -191,7 +183,7 @@ export class BotRunner {
     this.lastEquityTime = resumeAfter;
     this.candleMs = timeframeMs(this.bot.timeframe);
     this.nextIndex = this.bot.symbols.map(() => 0);
-    this.broker = createPaperBroker({}, ledger, { closedOrdersKept: CLOSED_ORDERS_KEPT });
+    this.broker = createPaperBroker({}, ledger);
     this.live = options.live;
     this.controlsPort = new ControlsPort(this.broker, this.bot.id);
     this.livePort = this.live === undefined ? null : new LiveControlsPort(this.bot, this.database);

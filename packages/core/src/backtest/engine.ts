@@ -97,7 +97,7 @@ export function runBacktest(
 
   const unitsFastPath = options.unitsFastPath ?? true;
   const ledger = new Ledger({ initialCashQuote: initialCash, symbols, unitsFastPath });
-  const broker = createPaperBroker(options.costs ?? {}, ledger, { unitsFastPath });
+  const broker = createPaperBroker(options.costs ?? {}, ledger, unitsFastPath);
   const tradeLog = new TradeLog();
   const fills: Fill[] = [];
   const decisions: DecisionRecord[] = [];

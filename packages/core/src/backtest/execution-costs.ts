@@ -3,7 +3,6 @@
  * never spend cash or sell base the account does not hold.
  */
 import { PaperBroker } from '../execution/paper-broker.ts';
-import type { PaperBrokerOptions } from '../execution/paper-broker-options.ts';
 import type { Ledger } from '../portfolio/ledger.ts';
 
 export interface ExecutionCosts {
@@ -17,17 +16,11 @@ export interface ExecutionCosts {
   maxVolumeParticipation: number;
 }
 
-/** The broker options not about costs or balances, as PaperBrokerOptions. */
-export type BrokerBehaviour = Pick<PaperBrokerOptions, 'unitsFastPath' | 'closedOrdersKept'>;
-
-export function createPaperBroker(
-  costs: Partial<ExecutionCosts>,
-  ledger: Ledger,
-  behaviour: BrokerBehaviour = {},
-): PaperBroker {
+/** `unitsFastPath`: as PaperBrokerOptions (default true). */
+export function createPaperBroker(costs: Partial<ExecutionCosts>, ledger: Ledger, unitsFastPath = true): PaperBroker {
   return new PaperBroker({
     ...costs,
-    ...behaviour,
+    unitsFastPath,
     availableQuote: () => ledger.cashQuoteExact,
     availableBase: (symbol) => ledger.position(symbol).qtyBase,
     availableQuoteWide: () => ledger.cashQuoteWide,

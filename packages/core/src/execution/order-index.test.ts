@@ -31,27 +31,6 @@ describe('OrderIndex', () => {
     );
   });
 
-  it('after retain, behaves as the Map of the states kept, then takes new and forgotten ids alike', () => {
-    const ids = fc.uniqueArray(fc.string({ maxLength: 4 }), { maxLength: 300 });
-    fc.assert(
-      fc.property(ids, fc.array(fc.boolean(), { maxLength: 300 }), ids, (added, keepFlags, later) => {
-        const index = new OrderIndex();
-        for (const id of added) index.add(stateFor(id));
-        index.retain((_, position) => keepFlags[position] ?? false);
-        const reference = new Map<string, OrderState>();
-        for (const state of index.all()) reference.set(state.request.clientOrderId, state);
-        expect([...reference.keys()]).toEqual(added.filter((_, position) => keepFlags[position] ?? false));
-        for (const id of added) expect(index.get(id)).toBe(reference.get(id));
-        for (const id of later) {
-          const state = stateFor(id);
-          expect(index.add(state)).toBe(!reference.has(id));
-          if (!reference.has(id)) reference.set(id, state);
-        }
-        for (const id of [...added, ...later]) expect(index.get(id)).toBe(reference.get(id));
-      }),
-    );
-  });
-
   it('tells apart ids whose hashes collide', () => {
     // FNV-1a 32-bit collisions (ASCII, so code units are the bytes).
     expect(clientOrderIdHash('costarring')).toBe(clientOrderIdHash('liquid'));

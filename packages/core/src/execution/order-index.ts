@@ -1,6 +1,6 @@
 /**
- * Every order a broker accepted, by clientOrderId, in submission order (or those retain() kept). Ids are never
- * reused, so the index keeps them and checks each new one: that check runs on every order, so it is an open-addressing table of 32-bit
+ * Every order a broker accepted, by clientOrderId, in submission order. Ids are never reused, so the index keeps
+ * them all and checks each new one: that check runs on every order, so it is an open-addressing table of 32-bit
  * hashes (FNV-1a over the id's UTF-16 code units) pointing into the list of states. A fresh id costs one hash and
  * a probe or two through typed arrays, where a Map<string> spent several times longer hashing the id and growing;
  * ids are compared as strings only when their hashes are equal.
@@ -81,41 +81,15 @@ export class OrderIndex {
     }
   }
 
-  /**
-   * Keeps only the states `keep` accepts (in their order) and forgets the rest: their ids become free again.
-   * Rebuilds the table, so the caller does it now and then, not per order.
-   */
-  retain(keep: (state: OrderState, position: number) => boolean): void {
-    let kept = 0;
-    for (let position = 0; position < this.states.length; position++) {
-      const state = this.states[position] as OrderState;
-      if (!keep(state, position)) continue;
-      this.states[kept] = state;
-      this.hashes[kept] = this.hashes[position] as number;
-      kept++;
-    }
-    this.states.length = kept;
-    this.hashes.length = kept;
-    let size = INITIAL_SLOTS;
-    while (kept > size * MAX_LOAD) size *= 2;
-    this.slots = new Int32Array(size);
-    this.rehash();
-  }
-
   /** Doubles the table, placing every entry again from its stored hash (no id is read). */
   private grow(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    this.rehash();
-  }
-
-  /** Places every entry in the (empty) table from its stored hash. */
-  private rehash(): void {
-    const slots = this.slots;
+    const slots = new Int32Array(this.slots.length * 2);
     const mask = slots.length - 1;
     for (let position = 1; position <= this.states.length; position++) {
       let slot = (this.hashes[position - 1] as number) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = position;
     }
+    this.slots = slots;
   }
 }

@@ -58,23 +58,6 @@ export interface PaperBrokerOptions {
    * Decimals: the reference the fast path is tested against.
    */
   unitsFastPath?: boolean;
-  /**
-   * Closed orders (filled, cancelled, rejected) the broker remembers, newest first; default all of them. A
-   * forgotten order's id is no longer refused as a duplicate, and order() no longer finds it. A long-lived broker
-   * (a bot that trades for months) sets a bound, so that its memory does not grow with every order it ever placed;
-   * it must then keep ids unique itself, as the worker does (each id names its bot and decision time, and the
-   * database refuses a reused one before the order reaches the broker).
-   */
-  closedOrdersKept?: number;
-}
-
-/** closedOrdersKept checked: a whole number ≥ 0, or Infinity (the default). */
-export function resolveClosedOrdersKept(options: PaperBrokerOptions): number {
-  const kept = options.closedOrdersKept ?? Number.POSITIVE_INFINITY;
-  if (kept !== Number.POSITIVE_INFINITY && !(Number.isSafeInteger(kept) && kept >= 0)) {
-    throw new BrokerConfigError('closedOrdersKept', `must be a whole number ≥ 0, got ${kept}`);
-  }
-  return kept;
 }
 
 export const DEFAULT_FEE_RATE = 0.001;

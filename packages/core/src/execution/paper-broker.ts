@@ -67,7 +67,6 @@ import {
   type PaperBrokerOptions,
   type ResolvedBrokerCosts,
   resolveBrokerCosts,
-  resolveClosedOrdersKept,
 } from './paper-broker-options.ts';
 import type { ExactFillAmounts, Fill, OrderRequest, OrderState, OrderStatus, OrderType, Side } from './types.ts';
 
@@ -134,9 +133,6 @@ export class PaperBroker {
    */
   private readonly orders = new OrderIndex();
   private workingCount = 0;
-  /** options.closedOrdersKept: the index forgets the older ones once it holds twice as many (amortised O(1)). */
-  private readonly closedOrdersKept: number;
-  private closedInIndex = 0;
   private readonly match: Match = { priceQuote: 0, liquidity: 'taker' };
   private readonly exactFill = reusedFillAmounts();
   /**
@@ -152,7 +148,6 @@ export class PaperBroker {
     this.costs = resolveBrokerCosts(options);
     this.defaultRules = resolveMarketRules(options);
     this.unitsFastPath = options.unitsFastPath ?? true;
-    this.closedOrdersKept = resolveClosedOrdersKept(options);
     for (const [symbol, rules] of Object.entries(options.markets ?? {})) {
       this.addBook(symbol, resolveMarketRules(options, rules, `markets.${symbol}.`));
     }
@@ -171,8 +166,6 @@ export class PaperBroker {
         'this clientOrderId was already submitted; a retry must not open a second order',
       );
     }
-    // Between orders, not while fills close them: an order that closed on this candle is still there to be seen.
-    if (this.closedInIndex > 2 * this.closedOrdersKept) this.forgetOldClosedOrders();
     const existing = typeof order.symbol === 'string' ? this.books.get(order.symbol) : undefined;
     const validated = validateOrder(order, decisionTime, existing?.rules ?? this.defaultRules);
     const request = validated.request;
@@ -526,14 +519,6 @@ export class PaperBroker {
     order.state.status = status;
     if (reason !== undefined) order.state.rejectReason = reason;
     this.workingCount--;
-    this.closedInIndex++;
-  }
-
-  /** Keeps every working order and the newest closedOrdersKept closed ones. */
-  private forgetOldClosedOrders(): void {
-    let closedSkipped = this.closedInIndex - this.closedOrdersKept;
-    this.orders.retain((state) => isWorking(state.status) || closedSkipped-- <= 0);
-    this.closedInIndex = this.closedOrdersKept;
   }
 
   private addBook(symbol: string, rules: ResolvedMarketRules): MarketBook {

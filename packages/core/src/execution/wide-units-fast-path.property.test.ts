@@ -115,7 +115,7 @@ function allInAllOut(
   onExact: (exact: Readonly<ExactFillAmounts>) => void,
 ) {
   const ledger = new Ledger({ initialCashQuote, symbols: [SYMBOL], unitsFastPath });
-  const broker = createPaperBroker({}, ledger, { unitsFastPath });
+  const broker = createPaperBroker({}, ledger, unitsFastPath);
   const fills: Fill[] = [];
   const onFill = (fill: Fill, exact: Readonly<ExactFillAmounts>) => {
     onExact(exact);
