@@ -95,7 +95,9 @@ async function liveHeaps(processes: NodeProcess[]): Promise<(number | null)[]> {
 }
 
 function liveHeapRow(label: string, start: number | null | undefined, end: number | null | undefined): string[] {
-  if (start == null || end == null) return [`live heap ${label}`, 'no answer from the heap probe', '', verdict(false)];
+  if (start == null || end == null) {
+    return [`live heap ${label} (after a full collection)`, 'no answer from the heap probe', '', verdict(false)];
+  }
   const growth = end / start;
   return [
     `live heap ${label} (after a full collection)`,
